@@ -1,0 +1,35 @@
+/* poagen — calendar days.
+ *
+ * A day is an int: days since 1970-01-01 (proleptic Gregorian). Metrics
+ * work on calendar days in the case's time zone, so times are converted
+ * to a local day once, at ingest. */
+#ifndef POAGEN_DATE_H
+#define POAGEN_DATE_H
+
+#include <stddef.h>
+
+#define POA_NO_DAY (-2147483647 - 1)
+
+int poa_day_from_ymd(int y, int m, int d);
+void poa_day_to_ymd(int day, int *y, int *m, int *d);
+/* 0 = Monday ... 6 = Sunday. */
+int poa_day_weekday(int day);
+/* Write "YYYY-MM-DD" (11 bytes with NUL). */
+void poa_day_format(int day, char out[11]);
+
+/* Parse an ISO 8601 date or date-time ("2026-03-01", "2026-03-01T14:05:00",
+ * "2026-03-01T14:05:00+01:00", "...Z", "2026-03-01 14:05:00 UTC") and
+ * return the calendar day in a zone utc_offset_minutes east of UTC.
+ * Date-only values and times without an offset are already local.
+ * Returns 0 on success, -1 when s[0..n) is not such a date; *column_out is
+ * set to the 1-based offset of the first bad character on failure. */
+int poa_parse_iso_day(const char *s, size_t n, int utc_offset_minutes,
+                      int *day_out, unsigned *column_out);
+
+/* Day-first / month-first local formats (feedback report): order is
+ * "dmy", "mdy", "ymd" or "ydm"-less; separators / . -; two-digit years are
+ * 20YY. Returns 0 or -1 as above. */
+int poa_parse_local_day(const char *s, size_t n, const char *order,
+                        int *day_out, unsigned *column_out);
+
+#endif

@@ -1,0 +1,77 @@
+#include "poagen/arena.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct block {
+    struct block *next;
+    size_t used, size;
+    _Alignas(16) unsigned char data[];
+} block;
+
+struct poa_arena {
+    block *head;
+};
+
+enum { BLOCK_SIZE = 64 * 1024 };
+
+poa_arena *poa_arena_new(void) {
+    return calloc(1, sizeof(poa_arena));
+}
+
+void poa_arena_free(poa_arena *a) {
+    if (!a) {
+        return;
+    }
+    block *b = a->head;
+    while (b) {
+        block *next = b->next;
+        free(b);
+        b = next;
+    }
+    free(a);
+}
+
+void *poa_arena_alloc(poa_arena *a, size_t n) {
+    size_t need = (n + 15) & ~(size_t)15;
+    if (need < n) {
+        return NULL;
+    }
+    block *b = a->head;
+    if (!b || b->size - b->used < need) {
+        size_t size = need > BLOCK_SIZE ? need : BLOCK_SIZE;
+        block *nb = malloc(sizeof(block) + size);
+        if (!nb) {
+            return NULL;
+        }
+        nb->used = 0;
+        nb->size = size;
+        if (b && need > BLOCK_SIZE) {
+            /* A large one-off goes behind the current block, which keeps
+             * its free space for the small allocations that follow. */
+            nb->next = b->next;
+            b->next = nb;
+        } else {
+            nb->next = b;
+            a->head = nb;
+        }
+        b = nb;
+    }
+    void *p = b->data + b->used;
+    b->used += need;
+    memset(p, 0, n);
+    return p;
+}
+
+char *poa_arena_strndup(poa_arena *a, const char *s, size_t n) {
+    char *p = poa_arena_alloc(a, n + 1);
+    if (p) {
+        memcpy(p, s, n);
+        p[n] = '\0';
+    }
+    return p;
+}
+
+char *poa_arena_strdup(poa_arena *a, const char *s) {
+    return poa_arena_strndup(a, s, strlen(s));
+}
