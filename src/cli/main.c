@@ -1,5 +1,655 @@
+/* poagen — command line. The only code that prints or exits. */
+#include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
-int main(void) {
-    puts("poagen");
-    return 0;
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "poagen/batch.h"
+#include "poagen/date.h"
+
+enum { EXIT_OK = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2 };
+
+static const char usage_text[] =
+    "usage: poagen COMMAND [OPTIONS] ...\n"
+    "\n"
+    "Commands:\n"
+    "  analyze CASE      measure every account-health metric and diagnose the failures\n"
+    "                    (--format text|json|md, --as-of YYYY-MM-DD)\n"
+    "  generate CASE -o DIR\n"
+    "                    write the Plan of Action (poa.md, poa.html, poa.pdf,\n"
+    "                    checklist.md, analysis.json) and review it\n"
+    "                    (--format md,html,pdf,checklist,json --lang L --paper a4|letter\n"
+    "                    --template FILE --strict)\n"
+    "  inspect CASE      list the files found, their type, encoding, rows and dates\n"
+    "  lint FILE...      review drafts (--template for templates; --format text|json;\n"
+    "                    --disable ID; --lang L; --pages N --budget N)\n"
+    "  batch CASES -o DIR\n"
+    "                    every case folder of CASES into DIR, with summary.csv\n"
+    "  rules check [FILE] | rules list\n"
+    "                    validate a rule table / list the causes it knows\n"
+    "\n"
+    "Common options:\n"
+    "  --data DIR        data folder (templates, rule table); also POAGEN_DATA\n"
+    "  --rules FILE      a rule table of your own\n"
+    "  --marketplace M   the marketplace when case.xml does not name it\n"
+    "  --encoding E      override encoding detection (UTF-8, UTF-16LE, CP1252, ...)\n"
+    "  --quoting Q       auto (default), none or rfc4180\n"
+    "  -h, --help        this help;  --version  the version\n"
+    "\n"
+    "Exit status: 0 done, 1 findings (lint errors, failed batch cases, generate --strict),\n"
+    "2 usage or input error.\n";
+
+typedef struct {
+    const char *data_dir, *rules_path, *format, *out_dir, *template_path, *lang;
+    const char *paper;
+    int strict, template_mode, quiet, json;
+    const char *disabled[32];
+    size_t ndisabled;
+    unsigned pages, budget;
+    poa_run_options run;
+    char **args;
+    int nargs;
+} cli;
+
+static void print_warning(const poa_error *w, void *payload) {
+    (void)payload;
+    if (w->file[0]) {
+        fprintf(stderr, "%s:%u:%u: warning: %s\n", w->file, w->line, w->column, w->message);
+    } else {
+        fprintf(stderr, "poagen: warning: %s\n", w->message);
+    }
+}
+static const poa_warner warner = {print_warning, NULL};
+
+static int report(const poa_error *e) {
+    if (e->file[0]) {
+        fprintf(stderr, "%s:%u:%u: error: %s\n", e->file, e->line, e->column, e->message);
+    } else {
+        fprintf(stderr, "poagen: error: %s\n", e->message);
+    }
+    return e->status == POA_ERR_NOMEM ? EXIT_FINDINGS : EXIT_USAGE;
+}
+
+static int usage_error(const char *fmt, const char *arg) {
+    fprintf(stderr, "poagen: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nTry 'poagen --help'.\n");
+    return EXIT_USAGE;
+}
+
+static int finish_stdout(void) {
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "poagen: error: cannot write the output: %s\n", strerror(errno));
+        return EXIT_USAGE;
+    }
+    return EXIT_OK;
+}
+
+static unsigned parse_formats(const char *s, int *ok) {
+    static const struct {
+        const char *name;
+        unsigned bit;
+    } names[] = {{"md", POA_OUT_MD},         {"html", POA_OUT_HTML}, {"pdf", POA_OUT_PDF},
+                 {"checklist", POA_OUT_CHECKLIST}, {"json", POA_OUT_JSON}, {"all", POA_OUT_ALL}};
+    unsigned bits = 0;
+    *ok = 1;
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", s);
+    for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
+        unsigned found = 0;
+        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+            if (strcmp(tok, names[i].name) == 0) {
+                found = names[i].bit;
+            }
+        }
+        if (!found) {
+            *ok = 0;
+        }
+        bits |= found;
+    }
+    return bits;
+}
+
+static int load_data(const cli *c, poa_data **out) {
+    poa_error e;
+    const char *dir = c->data_dir ? c->data_dir : poa_default_data_dir();
+    if (poa_data_load(out, dir, c->rules_path, &e) != POA_OK) {
+        return report(&e);
+    }
+    return EXIT_OK;
+}
+
+static void print_metric_text(const poa_metric *m) {
+    char from[11], to[11], rate[32] = "no data", target[32];
+    poa_day_format(m->from, from);
+    poa_day_format(m->to, to);
+    if (m->status != POA_NO_DATA) {
+        poa_format_percent_lang(m->rate, "en", rate, sizeof rate);
+    }
+    poa_format_percent_lang(m->def->target, "en", target, sizeof target);
+    const char *arrow = "·";
+    if (m->denominator && m->prev_denominator) {
+        __int128 now = (__int128)m->numerator * m->prev_denominator;
+        __int128 before = (__int128)m->prev_numerator * m->denominator;
+        arrow = now > before ? "↑" : now < before ? "↓" : "→";
+    }
+    printf("%-5s %-4s %3dd  %s..%s  %6lld/%-7lld %8s %s  %s%s  %s%s\n", m->id, m->channel,
+           m->window_days, from, to, m->numerator, m->denominator, rate, arrow,
+           m->def->op == POA_OP_LT || m->def->op == POA_OP_LE ? "<" : ">", target,
+           m->status == POA_PASS   ? "  pass"
+           : m->status == POA_FAIL ? "  FAIL"
+                                   : "  no-data",
+           m->immature ? "  (immature)" : "");
+}
+
+static int cmd_analyze(cli *c) {
+    if (c->nargs != 1) {
+        return usage_error("analyze needs one case folder or file%s", "");
+    }
+    const char *fmt = c->format ? c->format : "text";
+    if (strcmp(fmt, "text") && strcmp(fmt, "json") && strcmp(fmt, "md")) {
+        return usage_error("unknown --format '%s' (text, json or md)", fmt);
+    }
+    poa_data *d;
+    int rc = load_data(c, &d);
+    if (rc) {
+        return rc;
+    }
+    poa_analysis a;
+    poa_error e;
+    if (poa_analysis_run(&a, c->args[0], d, &c->run, &e) != POA_OK) {
+        poa_data_free(d);
+        return report(&e);
+    }
+    char day[11];
+    poa_day_format(a.metrics->as_of, day);
+    if (strcmp(fmt, "json") == 0) {
+        char *s = json_dumps(a.model, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
+        if (s) {
+            puts(s);
+            free(s);
+        }
+    } else if (strcmp(fmt, "md") == 0) {
+        printf("# Account health as of %s\n\n", a.metrics->as_of == POA_NO_DAY ? "-" : day);
+        printf("| metric | channel | window | from | to | n/d | rate | target | status |\n");
+        printf("|---|---|---|---|---|---|---|---|---|\n");
+        for (size_t i = 0; i < a.metrics->count; i++) {
+            const poa_metric *m = &a.metrics->items[i];
+            char from[11], to[11], rate[32] = "—", target[32];
+            poa_day_format(m->from, from);
+            poa_day_format(m->to, to);
+            if (m->status != POA_NO_DATA) {
+                poa_format_percent_lang(m->rate, "en", rate, sizeof rate);
+            }
+            poa_format_percent_lang(m->def->target, "en", target, sizeof target);
+            printf("| %s | %s | %d days | %s | %s | %lld/%lld | %s | %s %s | %s%s |\n", m->id,
+                   m->channel, m->window_days, from, to, m->numerator, m->denominator, rate,
+                   m->def->op == POA_OP_LT || m->def->op == POA_OP_LE ? "<" : ">", target,
+                   m->status == POA_PASS ? "pass" : m->status == POA_FAIL ? "**fail**" : "no data",
+                   m->immature ? " (immature)" : "");
+        }
+        if (a.diagnosis->nfindings) {
+            printf("\n## Findings\n\n");
+        }
+        for (size_t i = 0; i < a.diagnosis->nfindings; i++) {
+            const poa_finding *f = &a.diagnosis->findings[i];
+            char share[32];
+            poa_format_percent_lang(f->share, "en", share, sizeof share);
+            printf("%zu. %s — %s (explains %s)\n", i + 1, f->metric ? f->metric->id : "policy",
+                   f->cause->id, share);
+        }
+    } else {
+        printf("as of %s\n", a.metrics->as_of == POA_NO_DAY ? "-" : day);
+        printf("%-5s %-4s %4s  %-22s  %14s %8s    %-8s %s\n", "metric", "chan", "win", "window",
+               "n/d", "rate", "target", "status");
+        for (size_t i = 0; i < a.metrics->count; i++) {
+            print_metric_text(&a.metrics->items[i]);
+        }
+        for (size_t i = 0; i < a.diagnosis->nfindings; i++) {
+            const poa_finding *f = &a.diagnosis->findings[i];
+            char share[32];
+            poa_format_percent_lang(f->share, "en", share, sizeof share);
+            printf("finding %zu: %s %s (explains %s)\n", i + 1,
+                   f->metric ? f->metric->id : "policy", f->cause->id, share);
+        }
+    }
+    poa_analysis_free(&a);
+    poa_data_free(d);
+    return finish_stdout();
+}
+
+static void print_lint(const char *file, const poa_lint_result *r, int json, json_t *all) {
+    for (size_t i = 0; i < r->count; i++) {
+        const poa_lint_issue *is = &r->items[i];
+        const char *sev = is->severity == POA_LINT_ERROR ? "error" : "warning";
+        if (json) {
+            json_t *o = json_object();
+            json_object_set_new(o, "file", json_string(file));
+            json_object_set_new(o, "line", json_integer(is->line));
+            json_object_set_new(o, "column", json_integer(is->column));
+            json_object_set_new(o, "severity", json_string(sev));
+            json_object_set_new(o, "check", json_string(is->check));
+            json_object_set_new(o, "message", json_string(is->message));
+            json_array_append_new(all, o);
+        } else {
+            printf("%s:%u:%u: %s: %s [%s]\n", file, is->line, is->column, sev, is->message,
+                   is->check);
+        }
+    }
+}
+
+static int open_shared(cli *c, poa_data **d, poa_lint_rules **lr, poa_pdf_context **pdf) {
+    *lr = NULL;
+    *pdf = NULL;
+    int rc = load_data(c, d);
+    if (rc) {
+        return rc;
+    }
+    poa_error e;
+    if (poa_lint_rules_load(lr, (*d)->dir, &e) != POA_OK) {
+        poa_data_free(*d);
+        return report(&e);
+    }
+    char fbuf[4096];
+    const char *fonts = poa_default_font_dir((*d)->dir, fbuf, sizeof fbuf);
+    if (poa_pdf_context_new(pdf, fonts, &e) != POA_OK) {
+        poa_lint_rules_free(*lr);
+        poa_data_free(*d);
+        return report(&e);
+    }
+    return EXIT_OK;
+}
+
+static int cmd_generate(cli *c) {
+    if (c->nargs != 1 || !c->out_dir) {
+        return usage_error("generate needs one case folder and -o DIR%s", "");
+    }
+    poa_data *d;
+    poa_lint_rules *lr;
+    poa_pdf_context *pdf;
+    int rc = open_shared(c, &d, &lr, &pdf);
+    if (rc) {
+        return rc;
+    }
+    poa_run_shared shared = {d, lr, pdf};
+    poa_generate_result res;
+    poa_error e;
+    poa_status st = poa_generate_case(c->args[0], c->out_dir, &shared, &c->run, &res, &e);
+    if (st != POA_OK) {
+        rc = report(&e);
+    } else {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/poa.md", c->out_dir);
+        print_lint(path, &res.lint, 0, NULL);
+        fprintf(stderr, "poagen: wrote %s (%u page%s); review: %zu error%s, %zu warning%s\n",
+                c->out_dir, res.pages, res.pages == 1 ? "" : "s", res.lint_errors,
+                res.lint_errors == 1 ? "" : "s", res.lint_warnings,
+                res.lint_warnings == 1 ? "" : "s");
+        rc = c->strict && res.lint_errors ? EXIT_FINDINGS : EXIT_OK;
+        poa_lint_result_free(&res.lint);
+    }
+    poa_pdf_context_free(pdf);
+    poa_lint_rules_free(lr);
+    poa_data_free(d);
+    int out_rc = finish_stdout();
+    return rc ? rc : out_rc;
+}
+
+static int cmd_inspect(cli *c) {
+    if (c->nargs != 1) {
+        return usage_error("inspect needs one case folder%s", "");
+    }
+    poa_data *d;
+    int rc = load_data(c, &d);
+    if (rc) {
+        return rc;
+    }
+    poa_case *k;
+    poa_error e;
+    poa_ingest_options io = {c->run.marketplace, c->run.encoding, c->run.quoting, &warner};
+    if (poa_case_load(&k, c->args[0], d, &io, &e) != POA_OK) {
+        poa_data_free(d);
+        return report(&e);
+    }
+    printf("case: %s\n", c->args[0]);
+    printf("marketplace: %s\n", k->marketplace ? k->marketplace->names[0] : "unknown (UTC, English)");
+    if (k->info.present) {
+        printf("case.xml: seller %s, account %s\n", k->info.seller_name,
+               k->info.account_status ? k->info.account_status : "-");
+    }
+    for (size_t i = 0; i < k->nfiles; i++) {
+        const poa_input_file *f = &k->files[i];
+        char a[11] = "-", b[11] = "-";
+        if (f->first_day != POA_NO_DAY) {
+            poa_day_format(f->first_day, a);
+            poa_day_format(f->last_day, b);
+        }
+        printf("%s: %s, %s, %s-separated, %llu rows (%llu repeated order rows), %s..%s",
+               f->path, f->type, f->encoding, f->delimiter == ',' ? "comma" : "tab", f->rows,
+               f->duplicates, a, b);
+        if (f->quoted_fields) {
+            printf(", %llu quoted fields", f->quoted_fields);
+        }
+        if (f->blank_lines) {
+            printf(", %llu blank lines skipped", f->blank_lines);
+        }
+        printf("\n");
+    }
+    printf("orders: %zu distinct, feedback: %zu\n", k->norders, k->nfeedback);
+    poa_case_free(k);
+    poa_data_free(d);
+    return finish_stdout();
+}
+
+static int cmd_lint(cli *c) {
+    if (c->nargs < 1) {
+        return usage_error("lint needs at least one file%s", "");
+    }
+    poa_data *d;
+    int rc = load_data(c, &d);
+    if (rc) {
+        return rc;
+    }
+    poa_lint_rules *lr;
+    poa_error e;
+    if (poa_lint_rules_load(&lr, d->dir, &e) != POA_OK) {
+        poa_data_free(d);
+        return report(&e);
+    }
+    int json = c->format && strcmp(c->format, "json") == 0;
+    json_t *all = json ? json_array() : NULL;
+    size_t errors = 0, warnings = 0;
+    rc = EXIT_OK;
+    for (int i = 0; i < c->nargs && rc == EXIT_OK; i++) {
+        poa_buf text = POA_BUF_INIT;
+        if (poa_buf_read_file(&text, c->args[i], 16 << 20, &e) != POA_OK) {
+            rc = report(&e);
+            poa_buf_free(&text);
+            break;
+        }
+        poa_lint_result r = {0};
+        poa_lint_options lo = {c->lang, c->template_mode, c->pages, c->budget, c->disabled,
+                               c->ndisabled};
+        if (poa_lint_text(&r, lr, text.data, text.len, &lo, &e) != POA_OK) {
+            rc = report(&e);
+        }
+        print_lint(c->args[i], &r, json, all);
+        for (size_t k = 0; k < r.count; k++) {
+            if (r.items[k].severity == POA_LINT_ERROR) {
+                errors++;
+            } else {
+                warnings++;
+            }
+        }
+        poa_lint_result_free(&r);
+        poa_buf_free(&text);
+    }
+    if (json) {
+        char *s = json_dumps(all, JSON_INDENT(2));
+        if (s) {
+            puts(s);
+            free(s);
+        }
+        json_decref(all);
+    } else if (rc == EXIT_OK) {
+        printf("%zu error%s, %zu warning%s in %d file%s\n", errors, errors == 1 ? "" : "s",
+               warnings, warnings == 1 ? "" : "s", c->nargs, c->nargs == 1 ? "" : "s");
+    }
+    poa_lint_rules_free(lr);
+    poa_data_free(d);
+    int out_rc = finish_stdout();
+    if (rc) {
+        return rc;
+    }
+    return out_rc ? out_rc : errors ? EXIT_FINDINGS : EXIT_OK;
+}
+
+static void batch_progress(const poa_batch_progress *p, void *payload) {
+    const cli *c = payload;
+    if (p->current_failed && p->error) {
+        fprintf(stderr, "%s: failed: %s:%u:%u: %s\n", p->current, p->error->file, p->error->line,
+                p->error->column, p->error->message);
+    }
+    if (!c->quiet) {
+        fprintf(stderr, "[%zu/%zu] %s%s (%zu failed)\n", p->done, p->total, p->current,
+                p->current_failed ? " FAILED" : "", p->failed);
+    }
+}
+
+static int cmd_batch(cli *c) {
+    if (c->nargs != 1 || !c->out_dir) {
+        return usage_error("batch needs one cases folder and -o DIR%s", "");
+    }
+    poa_data *d;
+    poa_lint_rules *lr;
+    poa_pdf_context *pdf;
+    int rc = open_shared(c, &d, &lr, &pdf);
+    if (rc) {
+        return rc;
+    }
+    poa_run_shared shared = {d, lr, pdf};
+    size_t failed = 0;
+    poa_error e;
+    c->run.warner = NULL; /* per-case warnings would drown the progress lines */
+    if (poa_batch_run(c->args[0], c->out_dir, &shared, &c->run, batch_progress, c, &failed, &e) !=
+        POA_OK) {
+        rc = report(&e);
+    } else {
+        rc = failed ? EXIT_FINDINGS : EXIT_OK;
+    }
+    poa_pdf_context_free(pdf);
+    poa_lint_rules_free(lr);
+    poa_data_free(d);
+    return rc;
+}
+
+static void print_rule_problem(const poa_error *w, void *payload) {
+    (void)payload;
+    fprintf(stderr, "%s: error: %s\n", w->file, w->message);
+}
+
+static int cmd_rules(cli *c) {
+    if (c->nargs < 1 || (strcmp(c->args[0], "check") && strcmp(c->args[0], "list"))) {
+        return usage_error("rules needs 'check [FILE]' or 'list'%s", "");
+    }
+    if (c->nargs == 2) {
+        c->rules_path = c->args[1];
+    }
+    poa_data *d;
+    int rc = load_data(c, &d);
+    if (rc) {
+        return rc;
+    }
+    if (strcmp(c->args[0], "list") == 0) {
+        for (size_t i = 0; i < d->ncauses; i++) {
+            const poa_cause_def *cd = &d->causes[i];
+            printf("%-28s %-8s %-7s %s\n", cd->id, cd->metric[0] ? cd->metric : "notice",
+                   cd->source, poa_ltext_get(&cd->title, c->lang ? c->lang : "en"));
+        }
+    } else {
+        poa_warner w = {print_rule_problem, NULL};
+        size_t problems = poa_rules_check(d, &w);
+        printf("%s: %zu cause%s, %zu problem%s\n", d->rules_path, d->ncauses,
+               d->ncauses == 1 ? "" : "s", problems, problems == 1 ? "" : "s");
+        rc = problems ? EXIT_FINDINGS : EXIT_OK;
+    }
+    poa_data_free(d);
+    int out_rc = finish_stdout();
+    return rc ? rc : out_rc;
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        fputs(usage_text, stderr);
+        return EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+        fputs(usage_text, stdout);
+        return finish_stdout();
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("poagen %s\n", POAGEN_VERSION);
+        return finish_stdout();
+    }
+    const char *cmd = argv[1];
+    cli c;
+    memset(&c, 0, sizeof c);
+    c.run.as_of = POA_NO_DAY;
+    c.run.formats = POA_OUT_MD | POA_OUT_HTML | POA_OUT_PDF | POA_OUT_CHECKLIST | POA_OUT_JSON;
+    c.run.creation_epoch = -1;
+    c.run.warner = &warner;
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    if (sde && *sde) {
+        c.run.creation_epoch = strtoll(sde, NULL, 10);
+    }
+    enum { O_DATA = 256, O_RULES, O_ASOF, O_LANG, O_PAPER, O_TEMPLATE, O_STRICT, O_MARKET,
+           O_ENC, O_QUOTING, O_DISABLE, O_PAGES, O_BUDGET, O_QUIET };
+    struct option opts[] = {
+        {"data", required_argument, 0, O_DATA},
+        {"rules", required_argument, 0, O_RULES},
+        {"format", required_argument, 0, 'f'},
+        {"output", required_argument, 0, 'o'},
+        {"as-of", required_argument, 0, O_ASOF},
+        {"lang", required_argument, 0, O_LANG},
+        {"paper", required_argument, 0, O_PAPER},
+        {"template", required_argument, 0, O_TEMPLATE},
+        {"strict", no_argument, 0, O_STRICT},
+        {"marketplace", required_argument, 0, O_MARKET},
+        {"encoding", required_argument, 0, O_ENC},
+        {"quoting", required_argument, 0, O_QUOTING},
+        {"disable", required_argument, 0, O_DISABLE},
+        {"pages", required_argument, 0, O_PAGES},
+        {"budget", required_argument, 0, O_BUDGET},
+        {"quiet", no_argument, 0, O_QUIET},
+        {"jobs", required_argument, 0, 'j'},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
+    /* lint --template marks the files as templates; elsewhere --template
+     * names a consultant's own master template. */
+    for (struct option *o = opts; o->name; o++) {
+        if (strcmp(o->name, "template") == 0 && strcmp(cmd, "lint") == 0) {
+            o->has_arg = no_argument;
+        }
+    }
+    optind = 2;
+    int ch;
+    opterr = 0;
+    while ((ch = getopt_long(argc, argv, "f:o:j:h", opts, NULL)) != -1) {
+        switch (ch) {
+        case O_DATA:
+            c.data_dir = optarg;
+            break;
+        case O_RULES:
+            c.rules_path = optarg;
+            break;
+        case 'f':
+            c.format = optarg;
+            break;
+        case 'o':
+            c.out_dir = optarg;
+            break;
+        case 'j':
+            break; /* accepted; cases run one after another for now */
+        case O_ASOF: {
+            int day;
+            if (poa_parse_iso_day(optarg, strlen(optarg), 0, &day, NULL) != 0) {
+                return usage_error("--as-of '%s' is not a date (YYYY-MM-DD)", optarg);
+            }
+            c.run.as_of = day;
+            break;
+        }
+        case O_LANG:
+            if (!strstr(POA_LANGS, optarg) || strlen(optarg) != 2) {
+                return usage_error("--lang '%s': use en, nl, sv, es, da or zh", optarg);
+            }
+            c.lang = optarg;
+            c.run.lang = optarg;
+            break;
+        case O_PAPER:
+            if (strcmp(optarg, "a4") == 0 || strcmp(optarg, "A4") == 0) {
+                c.run.paper = POA_PAPER_A4;
+            } else if (strcmp(optarg, "letter") == 0) {
+                c.run.paper = POA_PAPER_LETTER;
+            } else {
+                return usage_error("--paper '%s': use a4 or letter", optarg);
+            }
+            break;
+        case O_TEMPLATE:
+            if (strcmp(cmd, "lint") == 0) {
+                c.template_mode = 1;
+            } else {
+                c.run.template_path = optarg;
+            }
+            break;
+        case O_STRICT:
+            c.strict = 1;
+            break;
+        case O_MARKET:
+            c.run.marketplace = optarg;
+            break;
+        case O_ENC:
+            c.run.encoding = optarg;
+            break;
+        case O_QUOTING:
+            if (strcmp(optarg, "auto") == 0) {
+                c.run.quoting = 0;
+            } else if (strcmp(optarg, "none") == 0) {
+                c.run.quoting = 1;
+            } else if (strcmp(optarg, "rfc4180") == 0) {
+                c.run.quoting = 2;
+            } else {
+                return usage_error("--quoting '%s': use auto, none or rfc4180", optarg);
+            }
+            break;
+        case O_DISABLE:
+            if (c.ndisabled < 32) {
+                c.disabled[c.ndisabled++] = optarg;
+            }
+            break;
+        case O_PAGES:
+            c.pages = (unsigned)atoi(optarg);
+            break;
+        case O_BUDGET:
+            c.budget = (unsigned)atoi(optarg);
+            break;
+        case O_QUIET:
+            c.quiet = 1;
+            break;
+        case 'h':
+            fputs(usage_text, stdout);
+            return finish_stdout();
+        default:
+            return usage_error("unknown or incomplete option '%s'", argv[optind - 1]);
+        }
+    }
+    c.args = argv + optind;
+    c.nargs = argc - optind;
+    if (strcmp(cmd, "generate") == 0 && c.format) {
+        int ok;
+        c.run.formats = parse_formats(c.format, &ok);
+        if (!ok || !c.run.formats) {
+            return usage_error("--format '%s': use md, html, pdf, checklist, json or all", c.format);
+        }
+    }
+    if (strcmp(cmd, "analyze") == 0) {
+        return cmd_analyze(&c);
+    }
+    if (strcmp(cmd, "generate") == 0) {
+        return cmd_generate(&c);
+    }
+    if (strcmp(cmd, "inspect") == 0) {
+        return cmd_inspect(&c);
+    }
+    if (strcmp(cmd, "lint") == 0) {
+        return cmd_lint(&c);
+    }
+    if (strcmp(cmd, "batch") == 0) {
+        return cmd_batch(&c);
+    }
+    if (strcmp(cmd, "rules") == 0) {
+        return cmd_rules(&c);
+    }
+    return usage_error("unknown command '%s'", cmd);
 }

@@ -1,0 +1,94 @@
+/* poagen — batch stage: the whole pipeline for one case folder, and for
+ * many case folders at once. */
+#ifndef POAGEN_BATCH_H
+#define POAGEN_BATCH_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "poagen/compose.h"
+#include "poagen/data.h"
+#include "poagen/diagnose.h"
+#include "poagen/ingest.h"
+#include "poagen/lint.h"
+#include "poagen/metrics.h"
+#include "poagen/render.h"
+#include "poagen/rules.h"
+
+typedef enum {
+    POA_OUT_MD = 1,
+    POA_OUT_HTML = 2,
+    POA_OUT_PDF = 4,
+    POA_OUT_CHECKLIST = 8,
+    POA_OUT_JSON = 16, /* analysis.json */
+    POA_OUT_ALL = 31
+} poa_output_format;
+
+typedef struct {
+    const char *lang;          /* --lang or NULL */
+    const char *template_path; /* --template or NULL */
+    const char *marketplace;   /* --marketplace or NULL */
+    const char *encoding;      /* --encoding or NULL */
+    int quoting;               /* 0 auto, 1 none, 2 rfc4180 */
+    int32_t as_of;             /* POA_NO_DAY: from the data */
+    poa_paper paper;
+    unsigned formats; /* poa_output_format bits */
+    long long creation_epoch; /* SOURCE_DATE_EPOCH, or -1 */
+    const poa_warner *warner;
+} poa_run_options;
+
+/* Every stage's result for one case, up to the data model. */
+typedef struct {
+    poa_case *kase;
+    poa_metrics *metrics;
+    poa_diagnosis *diagnosis;
+    poa_remedies *remedies;
+    const char *lang;
+    json_t *model;
+} poa_analysis;
+
+/* ingest → metrics → diagnose → rules → the data model. On failure every
+ * part is freed and err says why. */
+poa_status poa_analysis_run(poa_analysis *out, const char *case_path, const poa_data *d,
+                            const poa_run_options *opt, poa_error *err);
+void poa_analysis_free(poa_analysis *a);
+
+/* Shared by every case of a run: loaded once. */
+typedef struct {
+    const poa_data *data;
+    const poa_lint_rules *lint_rules;
+    poa_pdf_context *pdf; /* may be NULL when no PDF is asked for */
+} poa_run_shared;
+
+typedef struct {
+    unsigned pages;
+    size_t lint_errors, lint_warnings;
+    poa_lint_result lint; /* findings on the generated draft; free with poa_lint_result_free */
+    char failed[128];     /* failed metric ids, space-separated */
+    char causes[512];     /* cause ids, space-separated */
+} poa_generate_result;
+
+/* Generate the POA for one case into out_dir (created if needed): the
+ * chosen formats, written atomically once everything has been produced,
+ * so a failing case leaves no file behind. */
+poa_status poa_generate_case(const char *case_path, const char *out_dir,
+                             const poa_run_shared *shared, const poa_run_options *opt,
+                             poa_generate_result *result, poa_error *err);
+
+typedef struct {
+    size_t total, done, failed, skipped;
+    const char *current; /* the case just finished */
+    int current_failed;
+    const poa_error *error; /* why it failed, when it did */
+} poa_batch_progress;
+
+typedef void (*poa_batch_progress_fn)(const poa_batch_progress *p, void *payload);
+
+/* Every case folder in cases_dir into out_dir/<case>/, plus summary.csv.
+ * A failing case is reported and the rest go on. *failed_out counts the
+ * cases that failed. Only a usage problem (no such folder) is an error. */
+poa_status poa_batch_run(const char *cases_dir, const char *out_dir, const poa_run_shared *shared,
+                         const poa_run_options *opt, poa_batch_progress_fn progress,
+                         void *payload, size_t *failed_out, poa_error *err);
+
+#endif

@@ -1,0 +1,64 @@
+/* poagen — diagnose stage: which targets failed and why.
+ *
+ * For each failed metric the drivers are computed from the data and kept
+ * as numbers (the share of late orders with a short handling time, the
+ * weekday clustering, ...). A cause of the rule table becomes a finding
+ * only when the data meets its detection conditions: causes the data
+ * cannot support are never claimed. */
+#ifndef POAGEN_DIAGNOSE_H
+#define POAGEN_DIAGNOSE_H
+
+#include <stddef.h>
+
+#include "poagen/data.h"
+#include "poagen/ingest.h"
+#include "poagen/metrics.h"
+
+enum { POA_MAX_FIGURES = 48 };
+
+/* A named figure: a number, or a text such as a SKU. */
+typedef struct {
+    char name[40];
+    double value;
+    const char *text; /* NULL for numbers */
+    int is_integer;
+} poa_figure;
+
+typedef struct {
+    poa_figure items[POA_MAX_FIGURES];
+    size_t count;
+} poa_figures;
+
+const poa_figure *poa_figures_get(const poa_figures *f, const char *name);
+
+/* A what-if: the metric recomputed as if the cause's remedy had been in place. */
+typedef struct {
+    const char *change; /* e.g. "handling_days=3" */
+    long long numerator_before, denominator_before;
+    long long numerator_after, denominator_after;
+    double rate_after;
+} poa_what_if;
+
+typedef struct {
+    const poa_cause_def *cause;
+    const poa_metric *metric; /* the failed metric it explains; NULL for policy causes */
+    double share;             /* of the failure it explains, 0..1 */
+    poa_figures figures;      /* the drivers, as the cause's texts quote them */
+    int has_what_if;
+    poa_what_if what_if;
+} poa_finding;
+
+typedef struct {
+    const poa_metric **failed; /* failed metrics, contractual first */
+    size_t nfailed;
+    poa_finding *findings; /* ranked: by metric, then by share */
+    size_t nfindings;
+    const char **unexplained; /* failed metric ids no cause explains */
+    size_t nunexplained;
+} poa_diagnosis;
+
+poa_status poa_diagnose(poa_diagnosis **out, const poa_case *c, const poa_metrics *m,
+                        const poa_data *d, poa_error *err);
+void poa_diagnosis_free(poa_diagnosis *dx);
+
+#endif

@@ -1,0 +1,155 @@
+/* poagen — ingest stage: a case folder (exports + case.xml) becomes a
+ * poa_case. Report types are recognised by their header, not their name.
+ * Orders are stored compactly and once, however many item rows or repeats
+ * the export holds. */
+#ifndef POAGEN_INGEST_H
+#define POAGEN_INGEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "poagen/arena.h"
+#include "poagen/data.h"
+#include "poagen/error.h"
+
+typedef enum { POA_CH_UNKNOWN = 0, POA_CH_MFN = 1, POA_CH_AFN = 2 } poa_channel;
+
+typedef enum {
+    POA_ORDER_OTHER = 0,
+    POA_ORDER_PENDING,
+    POA_ORDER_UNSHIPPED, /* also "Partially shipped" until confirmed */
+    POA_ORDER_SHIPPED,
+    POA_ORDER_CANCELLED
+} poa_order_status;
+
+typedef enum { POA_BY_NONE = 0, POA_BY_SELLER, POA_BY_BUYER } poa_cancelled_by;
+
+typedef enum {
+    POA_TRACKING_NONE = 0,     /* no tracking number */
+    POA_TRACKING_VALID,        /* matches its carrier's format */
+    POA_TRACKING_INVALID,      /* a known carrier, wrong format */
+    POA_TRACKING_UNKNOWN_CARRIER /* counted valid, flagged */
+} poa_tracking;
+
+/* One order, however many item rows it spans. Days are calendar days in
+ * the case's time zone (see date.h); POA_NO_DAY when the export is empty. */
+typedef struct {
+    uint64_t id; /* 408-4870009-9733125 packed as 408487000997331 25 digits */
+    int32_t purchase;
+    int32_t latest_ship;
+    int32_t ship; /* ship confirmation */
+    int32_t first_scan;
+    int32_t promised_delivery;
+    int32_t delivery;
+    uint32_t sku;          /* first SKU, index into poa_case.skus (UINT32_MAX: none) */
+    uint16_t product_line; /* index into poa_case.product_lines, 0xFFFF: none */
+    uint16_t carrier;      /* index into poa_case.carriers, 0xFFFF: none */
+    uint16_t cancel_reason; /* index into poa_case.cancel_reasons, 0xFFFF: none */
+    uint8_t channel;       /* poa_channel */
+    uint8_t status;        /* poa_order_status */
+    uint8_t cancelled_by;  /* poa_cancelled_by */
+    uint8_t tracking;      /* poa_tracking */
+} poa_order;
+
+typedef struct {
+    uint64_t order_id;
+    int32_t day;
+    uint8_t rating; /* 1..5 */
+    uint8_t removed;
+    const char *comment;
+    unsigned long line;
+} poa_feedback;
+
+/* An order's SKU beyond its first (orders with several items). */
+typedef struct {
+    uint32_t order; /* index into poa_case.orders */
+    uint32_t sku;
+} poa_order_sku;
+
+typedef struct {
+    const char *name, *value;
+} poa_fact;
+
+typedef struct {
+    const char *text, *file;
+    int32_t date; /* POA_NO_DAY when none */
+} poa_evidence_item;
+
+/* What the seller states in case.xml. */
+typedef struct {
+    int present;
+    const char *seller_name, *store, *merchant_token, *email;
+    const char *marketplace; /* as written */
+    const char *language;    /* "" when not given */
+    const char *account_status;
+    int32_t notice_date;
+    const char *notice_case_id, *notice_text;
+    const char **notice_causes;
+    size_t nnotice_causes;
+    poa_fact *facts;
+    size_t nfacts;
+    poa_evidence_item *evidence;
+    size_t nevidence;
+    const char *signature_name, *signature_title;
+} poa_case_info;
+
+/* One input file as `poagen inspect` shows it. */
+typedef struct {
+    const char *path;
+    const char *type; /* orders, feedback, case, ... */
+    const char *encoding;
+    char delimiter;
+    unsigned long long rows, quoted_fields, blank_lines, duplicates;
+    int32_t first_day, last_day;
+} poa_input_file;
+
+typedef struct {
+    poa_arena *arena;
+    const char *dir;
+    poa_case_info info;
+    const poa_marketplace *marketplace; /* NULL: UTC, English, CP1252 */
+    poa_order *orders;
+    size_t norders;
+    poa_order_sku *order_skus;
+    size_t norder_skus;
+    poa_feedback *feedback;
+    size_t nfeedback;
+    const char **skus;
+    size_t nskus;
+    const char **product_lines;
+    size_t nproduct_lines;
+    const char **carriers;
+    size_t ncarriers;
+    const char **cancel_reasons;
+    size_t ncancel_reasons;
+    poa_input_file *files;
+    size_t nfiles;
+    int32_t latest_purchase; /* POA_NO_DAY when no orders */
+    void *index;             /* private: order id → index */
+} poa_case;
+
+typedef struct {
+    const char *marketplace; /* --marketplace, or NULL */
+    const char *encoding;    /* --encoding, or NULL to detect */
+    int quoting;             /* 0 auto, 1 none, 2 rfc4180 (--quoting) */
+    const poa_warner *warner;
+} poa_ingest_options;
+
+/* Read a case folder, or a single file treated as a folder holding only
+ * it. On error nothing is returned and err names file, line and column. */
+poa_status poa_case_load(poa_case **out, const char *path, const poa_data *data,
+                         const poa_ingest_options *opt, poa_error *err);
+void poa_case_free(poa_case *c);
+
+/* The order with this id, or NULL. */
+const poa_order *poa_case_order(const poa_case *c, uint64_t id);
+/* A fact from case.xml, or NULL. */
+const char *poa_case_fact(const poa_case *c, const char *name);
+
+/* Pack "408-4870009-9733125" (any 17 digits with dashes) into 64 bits;
+ * 0 when the text is not such an id. */
+uint64_t poa_order_id_pack(const char *s, size_t n);
+/* Unpack into "NNN-NNNNNNN-NNNNNNN" (20 bytes with NUL). */
+void poa_order_id_format(uint64_t id, char out[20]);
+
+#endif

@@ -1,0 +1,49 @@
+/* poagen — lint stage: the review checks that catch what gets appeals
+ * rejected, run on finished drafts and on templates. */
+#ifndef POAGEN_LINT_H
+#define POAGEN_LINT_H
+
+#include <stddef.h>
+
+#include "poagen/error.h"
+
+typedef enum { POA_LINT_ERROR = 0, POA_LINT_WARNING = 1 } poa_severity;
+
+typedef struct {
+    char check[32];
+    poa_severity severity;
+    unsigned line, column; /* 1-based; column in characters */
+    char message[320];
+} poa_lint_issue;
+
+typedef struct {
+    poa_lint_issue *items;
+    size_t count, cap;
+} poa_lint_result;
+
+/* The phrase lists and section names (templates/lint.xml), loaded once. */
+typedef struct poa_lint_rules poa_lint_rules;
+
+poa_status poa_lint_rules_load(poa_lint_rules **out, const char *data_dir, poa_error *err);
+void poa_lint_rules_free(poa_lint_rules *r);
+
+typedef struct {
+    const char *lang;      /* draft language; NULL: "en" */
+    int template_mode;     /* the file is a template, not a draft */
+    unsigned pages;        /* rendered page count, 0 when unknown */
+    unsigned page_budget;  /* pages allowed, 0: no check */
+    const char **disabled; /* check ids switched off (--disable) */
+    size_t ndisabled;
+} poa_lint_options;
+
+/* Run every check on text; issues are appended to out, sorted by position.
+ * A file can opt out of a check with <!-- poagen-lint-disable ID -->. */
+poa_status poa_lint_text(poa_lint_result *out, const poa_lint_rules *rules, const char *text,
+                         size_t len, const poa_lint_options *opt, poa_error *err);
+size_t poa_lint_errors(const poa_lint_result *r);
+void poa_lint_result_free(poa_lint_result *r);
+
+/* Every check id with a one-line rationale, NULL-terminated pairs. */
+extern const char *const poa_lint_checks[][2];
+
+#endif

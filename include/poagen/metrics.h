@@ -1,0 +1,65 @@
+/* poagen — metrics stage: every account-health metric the way the
+ * marketplace defines it (SPEC "Account-health metrics" and "Windows"),
+ * with its numerator, denominator and window dates so a reviewer can check
+ * each figure. */
+#ifndef POAGEN_METRICS_H
+#define POAGEN_METRICS_H
+
+#include <stddef.h>
+
+#include "poagen/data.h"
+#include "poagen/ingest.h"
+
+typedef enum { POA_PASS = 0, POA_FAIL = 1, POA_NO_DATA = 2 } poa_metric_status;
+
+typedef struct {
+    const poa_metric_def *def;
+    char id[8];      /* odr cr lsr vtr otdr rdr */
+    char channel[4]; /* all mfn afn */
+    int window_days;
+    int32_t from, to; /* inclusive calendar days */
+    long long numerator, denominator;
+    double rate; /* numerator/denominator; meaningless when status is no-data */
+    poa_metric_status status;
+    int immature;      /* defects can still arrive (ODR) */
+    long long young;   /* orders in the window younger than the maturity age */
+    int32_t settles_on; /* POA_NO_DAY when mature */
+    const char *source; /* "data" (or "report" for a performance report's figure) */
+    /* The same metric one window earlier, for the trend. */
+    long long prev_numerator, prev_denominator;
+    /* Metric-specific detail. */
+    long long overdue;         /* LSR: unconfirmed after their latest ship day */
+    long long unattributed;    /* CR: cancelled, nobody named: counted as the seller's */
+    long long unknown_carrier; /* VTR: counted valid, flagged */
+    long long no_date;         /* records that could not be placed in any window */
+    long long negative_feedback, claims, chargebacks; /* ODR components */
+} poa_metric;
+
+typedef struct {
+    int32_t as_of; /* D */
+    poa_metric *items;
+    size_t count;
+} poa_metrics;
+
+typedef struct {
+    int32_t as_of; /* POA_NO_DAY: the latest purchase date in the data */
+} poa_metrics_options;
+
+poa_status poa_metrics_compute(poa_metrics **out, const poa_case *c, const poa_data *d,
+                               const poa_metrics_options *opt, poa_error *err);
+void poa_metrics_free(poa_metrics *m);
+
+/* The first result for metric id in channel ("all", "mfn") and window
+ * length (0: the metric's primary window), or NULL. */
+const poa_metric *poa_metrics_find(const poa_metrics *m, const char *id, const char *channel,
+                                   int window_days);
+
+/* Is an order late for LSR as of day D? 1 late, 0 on time, -1 not
+ * judgeable (no latest ship date, or not yet due). */
+int poa_order_late(const poa_order *o, int32_t as_of);
+
+/* Format a rate for people: "9.8 %" style with one decimal ("0.35 %"
+ * below 1 % keeps two). Writes at most cap bytes. */
+void poa_format_percent(double rate, char *out, size_t cap);
+
+#endif

@@ -1,0 +1,337 @@
+#include "poagen/compose.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "poagen/date.h"
+#include "poagen/mustache.h"
+
+static const char *const supported_langs[] = {"en", "nl", "sv", "es", "da", "zh", NULL};
+
+static int supported(const char *lang) {
+    for (size_t i = 0; lang && supported_langs[i]; i++) {
+        if (strcmp(lang, supported_langs[i]) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+const char *poa_compose_language(const poa_case *c, const char *override) {
+    if (supported(override)) {
+        return override;
+    }
+    if (c && c->info.language && supported(c->info.language)) {
+        return c->info.language;
+    }
+    if (c && c->marketplace && supported(c->marketplace->language)) {
+        return c->marketplace->language;
+    }
+    return "en";
+}
+
+static json_t *day_or_null(int32_t day) {
+    if (day == POA_NO_DAY) {
+        return json_null();
+    }
+    char s[11];
+    poa_day_format(day, s);
+    return json_string(s);
+}
+
+static json_t *str_or_null(const char *s) {
+    return s ? json_string(s) : json_null();
+}
+
+static const char *status_name(poa_metric_status s) {
+    return s == POA_PASS ? "pass" : s == POA_FAIL ? "fail" : "no-data";
+}
+
+static const char *trend(const poa_metric *m) {
+    if (m->denominator == 0 || m->prev_denominator == 0) {
+        return "none";
+    }
+    /* Compare the fractions exactly: a/b vs c/d. */
+    __int128 now = (__int128)m->numerator * m->prev_denominator;
+    __int128 before = (__int128)m->prev_numerator * m->denominator;
+    return now > before ? "up" : now < before ? "down" : "flat";
+}
+
+static json_t *metric_json(const poa_metric *m, const char *lang) {
+    json_t *o = json_object();
+    char pct[32];
+    json_object_set_new(o, "id", json_string(m->id));
+    json_object_set_new(o, "name", json_string(poa_ltext_get(&m->def->name, lang)));
+    json_object_set_new(o, "channel", json_string(m->channel));
+    json_object_set_new(o, "window_days", json_integer(m->window_days));
+    json_object_set_new(o, "from", day_or_null(m->from));
+    json_object_set_new(o, "to", day_or_null(m->to));
+    json_object_set_new(o, "numerator", json_integer(m->numerator));
+    json_object_set_new(o, "denominator", json_integer(m->denominator));
+    json_object_set_new(o, "rate", m->status == POA_NO_DATA ? json_null() : json_real(m->rate));
+    if (m->status == POA_NO_DATA) {
+        json_object_set_new(o, "rate_pct", json_null());
+    } else {
+        poa_format_percent_lang(m->rate, lang, pct, sizeof pct);
+        json_object_set_new(o, "rate_pct", json_string(pct));
+    }
+    json_t *target = json_object();
+    json_object_set_new(target, "op", json_string(poa_op_name(m->def->op)));
+    json_object_set_new(target, "value", json_real(m->def->target));
+    json_object_set_new(o, "target", target);
+    json_object_set_new(o, "target_below",
+                        json_boolean(m->def->op == POA_OP_LT || m->def->op == POA_OP_LE));
+    poa_format_percent_lang(m->def->target, lang, pct, sizeof pct);
+    json_object_set_new(o, "target_pct", json_string(pct));
+    json_object_set_new(o, "status", json_string(status_name(m->status)));
+    json_object_set_new(o, "failed", json_boolean(m->status == POA_FAIL));
+    json_object_set_new(o, "contractual", json_boolean(m->def->contractual));
+    json_object_set_new(o, "immature", json_boolean(m->immature));
+    json_object_set_new(o, "young", json_integer(m->young));
+    json_object_set_new(o, "settles_on", day_or_null(m->settles_on));
+    json_object_set_new(o, "source", json_string(m->source));
+    json_t *prev = json_object();
+    json_object_set_new(prev, "numerator", json_integer(m->prev_numerator));
+    json_object_set_new(prev, "denominator", json_integer(m->prev_denominator));
+    json_object_set_new(prev, "rate", m->prev_denominator
+                                          ? json_real((double)m->prev_numerator /
+                                                      (double)m->prev_denominator)
+                                          : json_null());
+    json_object_set_new(o, "previous", prev);
+    json_object_set_new(o, "trend", json_string(trend(m)));
+    if (strcmp(m->id, "lsr") == 0) {
+        json_object_set_new(o, "overdue", json_integer(m->overdue));
+    } else if (strcmp(m->id, "cr") == 0) {
+        json_object_set_new(o, "unattributed", json_integer(m->unattributed));
+    } else if (strcmp(m->id, "vtr") == 0) {
+        json_object_set_new(o, "unknown_carrier", json_integer(m->unknown_carrier));
+    } else if (strcmp(m->id, "odr") == 0) {
+        json_t *comp = json_object();
+        json_object_set_new(comp, "negative_feedback", json_integer(m->negative_feedback));
+        json_object_set_new(comp, "claims", json_integer(m->claims));
+        json_object_set_new(comp, "chargebacks", json_integer(m->chargebacks));
+        json_object_set_new(o, "components", comp);
+    }
+    return o;
+}
+
+static json_t *texts_json(char **v, size_t n) {
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_t *item = json_object();
+        json_object_set_new(item, "text", json_string(v[i]));
+        json_array_append_new(a, item);
+    }
+    return a;
+}
+
+static json_t *finding_json(const poa_finding *f, const poa_remedy *rem, size_t rank,
+                            const char *lang) {
+    json_t *o = json_object();
+    json_object_set_new(o, "rank", json_integer((json_int_t)rank));
+    json_object_set_new(o, "metric", f->metric ? json_string(f->metric->id) : json_null());
+    json_object_set_new(o, "cause", json_string(f->cause->id));
+    json_object_set_new(o, "share", json_real(f->share));
+    char pct[32];
+    poa_format_percent_lang(f->share, lang, pct, sizeof pct);
+    json_object_set_new(o, "share_pct", json_string(pct));
+    json_object_set_new(o, "source", json_string(f->cause->source ? f->cause->source : "poagen"));
+    json_object_set_new(o, "figures", rem ? json_deep_copy(rem->figures)
+                                          : poa_figures_to_json(&f->figures, lang));
+    if (rem) {
+        json_object_set_new(o, "title", json_string(rem->title));
+        json_object_set_new(o, "explanation", json_string(rem->explanation));
+        json_object_set_new(o, "actions", texts_json(rem->actions, rem->nactions));
+        json_object_set_new(o, "prevent", texts_json(rem->prevent, rem->nprevent));
+        json_object_set_new(o, "evidence", texts_json(rem->evidence, rem->nevidence));
+        json_object_set_new(o, "missing_facts", json_integer((json_int_t)rem->missing_facts));
+    }
+    return o;
+}
+
+json_t *poa_model_build(const poa_case *c, const poa_metrics *m, const poa_diagnosis *dx,
+                        const poa_remedies *r, const poa_data *d, const char *lang) {
+    (void)d;
+    json_t *root = json_object();
+    if (!root) {
+        return NULL;
+    }
+    json_object_set_new(root, "as_of", day_or_null(m->as_of));
+    json_object_set_new(root, "lang", json_string(lang));
+    json_t *metrics = json_array();
+    for (size_t i = 0; i < m->count; i++) {
+        json_array_append_new(metrics, metric_json(&m->items[i], lang));
+    }
+    json_object_set_new(root, "metrics", metrics);
+    json_t *failed = json_array();
+    for (size_t i = 0; i < dx->nfailed; i++) {
+        json_array_append_new(failed, metric_json(dx->failed[i], lang));
+    }
+    json_object_set_new(root, "failed", failed);
+    json_t *findings = json_array(), *causes = json_object(), *what_if = json_array();
+    for (size_t i = 0; i < dx->nfindings; i++) {
+        const poa_finding *f = &dx->findings[i];
+        const poa_remedy *rem = r && i < r->count ? &r->items[i] : NULL;
+        json_t *fj = finding_json(f, rem, i + 1, lang);
+        json_array_append(findings, fj);
+        json_object_set(causes, f->cause->id, fj);
+        json_decref(fj);
+        if (f->has_what_if) {
+            json_t *w = json_object();
+            char change[64];
+            const poa_figure *days = poa_figures_get(&f->figures, "what_if_days");
+            snprintf(change, sizeof change, "%s=%d", f->what_if.change,
+                     days ? (int)days->value : 0);
+            json_object_set_new(w, "finding", json_string(f->cause->id));
+            json_object_set_new(w, "metric", json_string(f->metric->id));
+            json_object_set_new(w, "change", json_string(change));
+            json_object_set_new(w, "numerator_before", json_integer(f->what_if.numerator_before));
+            json_object_set_new(w, "denominator_before",
+                                json_integer(f->what_if.denominator_before));
+            json_object_set_new(w, "numerator_after", json_integer(f->what_if.numerator_after));
+            json_object_set_new(w, "denominator_after",
+                                json_integer(f->what_if.denominator_after));
+            json_object_set_new(w, "rate_after", f->what_if.denominator_after
+                                                     ? json_real(f->what_if.rate_after)
+                                                     : json_null());
+            json_array_append_new(what_if, w);
+        }
+    }
+    json_object_set_new(root, "findings", findings);
+    json_object_set_new(root, "what_if", what_if);
+    json_object_set_new(root, "causes", causes);
+    json_t *unexplained = json_array();
+    for (size_t i = 0; i < dx->nunexplained; i++) {
+        json_array_append_new(unexplained, json_string(dx->unexplained[i]));
+    }
+    json_object_set_new(root, "unexplained", unexplained);
+
+    const poa_case_info *info = &c->info;
+    json_t *seller = json_object();
+    json_object_set_new(seller, "name", str_or_null(info->seller_name));
+    json_object_set_new(seller, "store", str_or_null(info->store));
+    json_object_set_new(seller, "merchant_token", str_or_null(info->merchant_token));
+    json_object_set_new(seller, "email", str_or_null(info->email));
+    json_object_set_new(root, "seller", seller);
+    json_t *mp = json_object();
+    json_object_set_new(mp, "id", str_or_null(c->marketplace ? c->marketplace->id : NULL));
+    json_object_set_new(mp, "name", str_or_null(c->marketplace ? c->marketplace->names[0]
+                                                                : info->marketplace));
+    json_object_set_new(root, "marketplace", mp);
+    json_t *account = json_object();
+    json_object_set_new(account, "status", str_or_null(info->account_status));
+    /* One flag per status, so logic-less templates can word each case. */
+    static const char *const statuses[] = {"active",      "at-risk", "under-review", "on-hold",
+                                           "locked",      "deactivated", "suspended", NULL};
+    for (size_t i = 0; statuses[i]; i++) {
+        char key[32];
+        snprintf(key, sizeof key, "%s", statuses[i]);
+        for (char *k = key; *k; k++) {
+            *k = *k == '-' ? '_' : *k;
+        }
+        json_object_set_new(account, key,
+                            json_boolean(info->account_status &&
+                                         strcmp(info->account_status, statuses[i]) == 0));
+    }
+    json_object_set_new(root, "account", account);
+    json_t *notice = json_object();
+    json_object_set_new(notice, "date", day_or_null(info->notice_date));
+    json_object_set_new(notice, "case_id", str_or_null(info->notice_case_id));
+    json_object_set_new(notice, "text", str_or_null(info->notice_text));
+    json_object_set_new(root, "notice", notice);
+    json_t *evidence = json_array();
+    for (size_t i = 0; i < info->nevidence; i++) {
+        json_t *e = json_object();
+        json_object_set_new(e, "text", json_string(info->evidence[i].text));
+        json_object_set_new(e, "file", str_or_null(info->evidence[i].file));
+        json_object_set_new(e, "date", day_or_null(info->evidence[i].date));
+        json_array_append_new(evidence, e);
+    }
+    json_object_set_new(root, "evidence", evidence);
+    json_t *sig = json_object();
+    json_object_set_new(sig, "name", str_or_null(info->signature_name));
+    json_object_set_new(sig, "title", str_or_null(info->signature_title));
+    json_object_set_new(root, "signature", sig);
+    return root;
+}
+
+typedef struct {
+    const char *dirs[2];
+    poa_error *err;
+} partial_ctx;
+
+/* Partials are looked up beside the master template, then in the
+ * language's folder. Names are plain relative paths: no "..", no "/"
+ * at the start, so a template cannot read outside the data folder. */
+static int load_partial(const char *name, poa_buf *out, void *payload) {
+    partial_ctx *p = payload;
+    if (!name[0] || name[0] == '/' || strstr(name, "..")) {
+        return 0;
+    }
+    for (const char *s = name; *s; s++) {
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-' || *s == '_' ||
+              *s == '/' || *s == '.')) {
+            return 0;
+        }
+    }
+    for (size_t i = 0; i < 2; i++) {
+        if (!p->dirs[i]) {
+            continue;
+        }
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s.md", p->dirs[i], name);
+        poa_error e;
+        poa_buf b = POA_BUF_INIT;
+        if (poa_buf_read_file(&b, path, 1 << 20, &e) == POA_OK) {
+            poa_buf_append(out, b.data, b.len);
+            poa_buf_free(&b);
+            return 1;
+        }
+        poa_buf_free(&b);
+    }
+    return 0;
+}
+
+static poa_status render_template(poa_buf *out, const json_t *model,
+                                  const poa_compose_options *opt, const char *file,
+                                  poa_error *err) {
+    char lang_dir[4096], master[4096], tdir[4096];
+    snprintf(lang_dir, sizeof lang_dir, "%s/poa/%s", opt->data_dir, opt->lang);
+    if (opt->template_path && strcmp(file, "poa") == 0) {
+        snprintf(master, sizeof master, "%s", opt->template_path);
+    } else {
+        snprintf(master, sizeof master, "%s/%s.md", lang_dir, file);
+    }
+    snprintf(tdir, sizeof tdir, "%s", master);
+    char *slash = strrchr(tdir, '/');
+    if (slash) {
+        *slash = '\0';
+    } else {
+        snprintf(tdir, sizeof tdir, ".");
+    }
+    poa_buf tpl = POA_BUF_INIT;
+    poa_status st = poa_buf_read_file(&tpl, master, 1 << 20, err);
+    if (st != POA_OK) {
+        poa_buf_free(&tpl);
+        return st;
+    }
+    partial_ctx pc = {{tdir, lang_dir}, err};
+    poa_mustache_options mo = {POA_ESCAPE_MARKDOWN, load_partial, &pc, master};
+    st = poa_mustache_render(tpl.data, tpl.len, model, &mo, out, err);
+    poa_buf_free(&tpl);
+    if (st == POA_OK && out->failed) {
+        st = poa_error_set(err, POA_ERR_NOMEM, master, 0, 0, "out of memory");
+    }
+    return st;
+}
+
+poa_status poa_compose_poa(poa_buf *out, const json_t *model, const poa_compose_options *opt,
+                           poa_error *err) {
+    return render_template(out, model, opt, "poa", err);
+}
+
+poa_status poa_compose_checklist(poa_buf *out, const json_t *model,
+                                 const poa_compose_options *opt, poa_error *err) {
+    return render_template(out, model, opt, "checklist", err);
+}

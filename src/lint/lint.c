@@ -1,0 +1,585 @@
+#include "poagen/lint.h"
+
+#include <libxml/tree.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <utf8proc.h>
+
+#include "poagen/buf.h"
+#include "poagen/mustache.h"
+#include "poagen/xmlload.h"
+
+const char *const poa_lint_checks[][2] = {
+    {"placeholder", "an unfilled [[TO FILL: ...]] fact: the seller must supply it"},
+    {"unresolved-tag", "a {{...}} template tag left in a draft"},
+    {"missing-section", "a required section (root cause, actions, prevention, evidence) is absent"},
+    {"section-order", "required sections out of the order reviewers expect"},
+    {"root-cause-figures", "the root cause section quotes no figure"},
+    {"action-no-date", "an action taken without a date or number: reviewers want proof"},
+    {"generic-promise", "a generic promise without how, who and how often"},
+    {"blame", "blame of buyers, carriers or the marketplace"},
+    {"emotional", "emotional, pleading or threatening language"},
+    {"minimising", "the problem is played down"},
+    {"other-case", "a reference to other cases or earlier contacts"},
+    {"future-tense-prevention", "a preventive measure written as a promise ('will') instead of a standing practice"},
+    {"page-budget", "longer than its page budget"},
+    {"template-syntax", "the template does not parse"},
+    {NULL, NULL}};
+
+typedef struct {
+    char *check;
+    char *lang;
+    int32_t *folded; /* case-folded code points, 0-terminated */
+    size_t n;
+} phrase;
+
+typedef struct {
+    char *lang;
+    char *id;
+    int32_t *folded;
+    size_t n;
+} section_name;
+
+struct poa_lint_rules {
+    phrase *phrases;
+    size_t nphrases;
+    section_name *sections;
+    size_t nsections;
+};
+
+/* Case-fold UTF-8 into code points, remembering for each folded code point
+ * the 1-based character column it came from. */
+static size_t fold(const char *s, size_t len, int32_t **out, unsigned **cols) {
+    size_t cap = len * 3 + 4, n = 0;
+    int32_t *cp = malloc(cap * sizeof *cp);
+    unsigned *col = cols ? malloc(cap * sizeof *col) : NULL;
+    if (!cp || (cols && !col)) {
+        free(cp);
+        free(col);
+        *out = NULL;
+        return 0;
+    }
+    size_t i = 0;
+    unsigned column = 1;
+    while (i < len) {
+        utf8proc_int32_t c;
+        utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+                                              (utf8proc_ssize_t)(len - i), &c);
+        if (k <= 0) {
+            c = 0xFFFD;
+            k = 1;
+        }
+        utf8proc_int32_t buf[8];
+        int last;
+        utf8proc_ssize_t m = utf8proc_decompose_char(c, buf, 8, UTF8PROC_CASEFOLD, &last);
+        if (m <= 0 || m > 8) {
+            buf[0] = c;
+            m = 1;
+        }
+        for (utf8proc_ssize_t j = 0; j < m && n + 1 < cap; j++) {
+            cp[n] = buf[j];
+            if (col) {
+                col[n] = column;
+            }
+            n++;
+        }
+        i += (size_t)k;
+        column++;
+    }
+    cp[n] = 0;
+    *out = cp;
+    if (cols) {
+        *cols = col;
+    }
+    return n;
+}
+
+static int is_word(int32_t c) {
+    if (c < 0x80) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    }
+    /* CJK has no spaces between words: no boundary is required there. */
+    if (c >= 0x2E80) {
+        return 0;
+    }
+    utf8proc_category_t cat = utf8proc_category(c);
+    return cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO;
+}
+
+/* Position of needle in hay on word boundaries, or -1. */
+static long find(const int32_t *hay, size_t nh, const int32_t *needle, size_t nn, size_t from) {
+    if (nn == 0 || nh < nn) {
+        return -1;
+    }
+    for (size_t i = from; i + nn <= nh; i++) {
+        if (memcmp(hay + i, needle, nn * sizeof *needle) != 0) {
+            continue;
+        }
+        if (is_word(needle[0]) && i > 0 && is_word(hay[i - 1])) {
+            continue;
+        }
+        if (is_word(needle[nn - 1]) && i + nn < nh && is_word(hay[i + nn])) {
+            continue;
+        }
+        return (long)i;
+    }
+    return -1;
+}
+
+poa_status poa_lint_rules_load(poa_lint_rules **out, const char *data_dir, poa_error *err) {
+    *out = NULL;
+    char path[4096], xsd[4096];
+    snprintf(path, sizeof path, "%s/lint.xml", data_dir);
+    snprintf(xsd, sizeof xsd, "%s/lint.xsd", data_dir);
+    xmlDocPtr doc;
+    poa_status st = poa_xml_load(&doc, path, xsd, err);
+    if (st != POA_OK) {
+        return st;
+    }
+    poa_lint_rules *r = calloc(1, sizeof *r);
+    size_t cap_p = 0, cap_s = 0;
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    char lang[16];
+    for (xmlNodePtr g = poa_xml_child(root, NULL); r && g; g = poa_xml_next(g, NULL)) {
+        int is_sections = xmlStrcmp(g->name, BAD_CAST "sections") == 0;
+        xmlChar *check = xmlGetProp(g, BAD_CAST "check");
+        poa_xml_lang(g, lang);
+        for (xmlNodePtr p = poa_xml_child(g, NULL); p; p = poa_xml_next(p, NULL)) {
+            xmlChar *t = poa_xml_text(p);
+            const char *txt = t ? (const char *)t : "";
+            if (is_sections) {
+                if (r->nsections == cap_s) {
+                    cap_s = cap_s ? cap_s * 2 : 16;
+                    r->sections = realloc(r->sections, cap_s * sizeof *r->sections);
+                }
+                section_name *s = &r->sections[r->nsections++];
+                xmlChar *id = xmlGetProp(p, BAD_CAST "id");
+                s->id = strdup(id ? (char *)id : "");
+                xmlFree(id);
+                s->lang = strdup(lang);
+                s->n = fold(txt, strlen(txt), &s->folded, NULL);
+            } else {
+                if (r->nphrases == cap_p) {
+                    cap_p = cap_p ? cap_p * 2 : 64;
+                    r->phrases = realloc(r->phrases, cap_p * sizeof *r->phrases);
+                }
+                phrase *ph = &r->phrases[r->nphrases++];
+                ph->check = strdup(check ? (char *)check : "");
+                ph->lang = strdup(lang);
+                ph->n = fold(txt, strlen(txt), &ph->folded, NULL);
+            }
+            xmlFree(t);
+        }
+        xmlFree(check);
+    }
+    xmlFreeDoc(doc);
+    if (!r) {
+        return poa_error_set(err, POA_ERR_NOMEM, path, 0, 0, "out of memory");
+    }
+    *out = r;
+    return POA_OK;
+}
+
+void poa_lint_rules_free(poa_lint_rules *r) {
+    if (!r) {
+        return;
+    }
+    for (size_t i = 0; i < r->nphrases; i++) {
+        free(r->phrases[i].check);
+        free(r->phrases[i].lang);
+        free(r->phrases[i].folded);
+    }
+    for (size_t i = 0; i < r->nsections; i++) {
+        free(r->sections[i].id);
+        free(r->sections[i].lang);
+        free(r->sections[i].folded);
+    }
+    free(r->phrases);
+    free(r->sections);
+    free(r);
+}
+
+typedef struct {
+    poa_lint_result *out;
+    const poa_lint_options *opt;
+    const char *text;
+    size_t len;
+} run;
+
+static int disabled(const run *R, const char *check) {
+    for (size_t i = 0; i < R->opt->ndisabled; i++) {
+        if (strcmp(R->opt->disabled[i], check) == 0) {
+            return 1;
+        }
+    }
+    /* A deliberate exception, stated in the file itself. */
+    char marker[96];
+    snprintf(marker, sizeof marker, "poagen-lint-disable %s", check);
+    return memmem(R->text, R->len, marker, strlen(marker)) != NULL;
+}
+
+static void issue(run *R, const char *check, poa_severity sev, unsigned line, unsigned col,
+                  const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 6, 7)))
+#endif
+    ;
+
+static void issue(run *R, const char *check, poa_severity sev, unsigned line, unsigned col,
+                  const char *fmt, ...) {
+    if (disabled(R, check)) {
+        return;
+    }
+    poa_lint_result *o = R->out;
+    if (o->count == o->cap) {
+        size_t cap = o->cap ? o->cap * 2 : 16;
+        poa_lint_issue *p = realloc(o->items, cap * sizeof *p);
+        if (!p) {
+            return;
+        }
+        o->items = p;
+        o->cap = cap;
+    }
+    poa_lint_issue *is = &o->items[o->count++];
+    snprintf(is->check, sizeof is->check, "%s", check);
+    is->severity = sev;
+    is->line = line;
+    is->column = col;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(is->message, sizeof is->message, fmt, ap);
+    va_end(ap);
+}
+
+typedef struct {
+    const char *p;
+    size_t n;
+    unsigned no;
+} line_t;
+
+static size_t split_lines(const char *text, size_t len, line_t **out) {
+    size_t n = 0, cap = 64;
+    line_t *v = malloc(cap * sizeof *v);
+    size_t i = 0;
+    unsigned no = 1;
+    while (v && i <= len) {
+        const char *nl = memchr(text + i, '\n', len - i);
+        size_t end = nl ? (size_t)(nl - text) : len;
+        if (n == cap) {
+            cap *= 2;
+            line_t *w = realloc(v, cap * sizeof *v);
+            if (!w) {
+                break;
+            }
+            v = w;
+        }
+        size_t e = end;
+        if (e > i && text[e - 1] == '\r') {
+            e--;
+        }
+        v[n].p = text + i;
+        v[n].n = e - i;
+        v[n].no = no++;
+        n++;
+        if (!nl) {
+            break;
+        }
+        i = end + 1;
+    }
+    *out = v;
+    return v ? n : 0;
+}
+
+static int has_digit(const char *s, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] >= '0' && s[i] <= '9') {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static void check_placeholders(run *R, const line_t *lines, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        const line_t *l = &lines[i];
+        for (size_t k = 0; k + 7 <= l->n; k++) {
+            if (memcmp(l->p + k, "TO FILL", 7) == 0) {
+                /* Walk back over "[[" or "\[\[" to the placeholder's start. */
+                size_t s = k;
+                while (s > 0 && (l->p[s - 1] == '[' || l->p[s - 1] == '\\')) {
+                    s--;
+                }
+                const char *end = memchr(l->p + k, ']', l->n - k);
+                int len = end ? (int)(end - (l->p + k)) : (int)(l->n - k);
+                issue(R, "placeholder", POA_LINT_ERROR, l->no, (unsigned)s + 1,
+                      "unfilled fact: %.*s — supply it in case.xml <facts> and generate again",
+                      len > 200 ? 200 : len, l->p + k);
+                k += 6;
+            }
+        }
+        if (!R->opt->template_mode) {
+            const char *t = memmem(l->p, l->n, "{{", 2);
+            if (t) {
+                issue(R, "unresolved-tag", POA_LINT_ERROR, l->no, (unsigned)(t - l->p) + 1,
+                      "template tag left in the draft — fill it or remove it");
+            }
+        }
+    }
+}
+
+/* A heading line: its level and text (without #s and a leading "1."). */
+static int heading(const line_t *l, const char **text, size_t *n) {
+    size_t i = 0;
+    while (i < l->n && i < 3 && l->p[i] == ' ') {
+        i++;
+    }
+    int level = 0;
+    while (i < l->n && l->p[i] == '#') {
+        level++;
+        i++;
+    }
+    if (level == 0 || level > 6 || (i < l->n && l->p[i] != ' ')) {
+        return 0;
+    }
+    while (i < l->n && l->p[i] == ' ') {
+        i++;
+    }
+    size_t j = i;
+    while (j < l->n && ((l->p[j] >= '0' && l->p[j] <= '9') || l->p[j] == '.')) {
+        j++;
+    }
+    if (j > i && j < l->n && l->p[j] == ' ') {
+        i = j + 1;
+    }
+    *text = l->p + i;
+    *n = l->n - i;
+    return level;
+}
+
+static void check_sections(run *R, const poa_lint_rules *rules, const line_t *lines, size_t n,
+                           const char *lang) {
+    long last_line = -1;
+    const char *last_name = NULL;
+    size_t last_len = 0;
+    for (size_t s = 0; s < rules->nsections; s++) {
+        const section_name *sec = &rules->sections[s];
+        if (strcmp(sec->lang, lang) != 0) {
+            continue;
+        }
+        long found = -1;
+        for (size_t i = 0; i < n && found < 0; i++) {
+            const char *t;
+            size_t tn;
+            if (!heading(&lines[i], &t, &tn) || heading(&lines[i], &t, &tn) > 2) {
+                continue;
+            }
+            int32_t *f;
+            size_t fn = fold(t, tn, &f, NULL);
+            if (f && fn >= sec->n && memcmp(f, sec->folded, sec->n * sizeof *f) == 0) {
+                found = (long)i;
+            }
+            free(f);
+        }
+        char name[128];
+        size_t k = 0;
+        for (size_t c = 0; c < sec->n && k + 4 < sizeof name; c++) {
+            k += (size_t)utf8proc_encode_char(sec->folded[c], (utf8proc_uint8_t *)name + k);
+        }
+        name[k] = '\0';
+        if (found < 0) {
+            issue(R, "missing-section", POA_LINT_ERROR, 1, 1,
+                  "no '%s' section — add a '## %s' heading", name, name);
+            continue;
+        }
+        if (found < last_line) {
+            issue(R, "section-order", POA_LINT_ERROR, lines[found].no, 1,
+                  "'%s' comes before '%.*s' — reviewers expect the fixed order", name,
+                  (int)last_len, last_name ? last_name : "");
+        }
+        last_line = found;
+        last_name = sec->id;
+        last_len = strlen(sec->id);
+    }
+}
+
+/* Per-section content checks: figures in the root cause, dates or numbers
+ * in every action taken, standing practice (not promises) in prevention. */
+static void check_section_content(run *R, const poa_lint_rules *rules, const line_t *lines,
+                                  size_t n, const char *lang) {
+    const char *current = NULL;
+    long root_start = -1;
+    int root_digits = 0;
+    for (size_t i = 0; i <= n; i++) {
+        const char *t;
+        size_t tn;
+        int level = i < n ? heading(&lines[i], &t, &tn) : 1;
+        if (level > 0 && level <= 2) {
+            if (current && strcmp(current, "root-cause") == 0 && !root_digits) {
+                issue(R, "root-cause-figures", POA_LINT_ERROR, lines[root_start].no, 1,
+                      "the root cause quotes no figure — give the rate, the orders and the dates");
+            }
+            current = NULL;
+            if (i == n) {
+                break;
+            }
+            int32_t *f;
+            size_t fn = fold(t, tn, &f, NULL);
+            for (size_t s = 0; f && s < rules->nsections; s++) {
+                const section_name *sec = &rules->sections[s];
+                if (strcmp(sec->lang, lang) == 0 && fn >= sec->n &&
+                    memcmp(f, sec->folded, sec->n * sizeof *f) == 0) {
+                    current = sec->id;
+                }
+            }
+            free(f);
+            if (current && strcmp(current, "root-cause") == 0) {
+                root_start = (long)i;
+                root_digits = 0;
+            }
+            continue;
+        }
+        if (!current || i == n) {
+            continue;
+        }
+        const line_t *l = &lines[i];
+        if (strcmp(current, "root-cause") == 0) {
+            root_digits |= has_digit(l->p, l->n);
+        }
+        int bullet = l->n > 2 && (l->p[0] == '-' || l->p[0] == '*') && l->p[1] == ' ';
+        if (bullet && strcmp(current, "actions") == 0 && !has_digit(l->p, l->n)) {
+            issue(R, "action-no-date", POA_LINT_WARNING, l->no, 1,
+                  "this action has no date or number — say when it was done and how much");
+        }
+        if (bullet && strcmp(current, "prevention") == 0 && strcmp(lang, "en") == 0) {
+            const char *w = NULL;
+            for (size_t k = 0; k + 5 <= l->n; k++) {
+                if ((k == 0 || l->p[k - 1] == ' ') && strncasecmp(l->p + k, "will ", 5) == 0) {
+                    w = l->p + k;
+                    break;
+                }
+            }
+            if (w) {
+                issue(R, "future-tense-prevention", POA_LINT_WARNING, l->no,
+                      (unsigned)(w - l->p) + 1,
+                      "a promise ('will'): describe the measure as a standing practice — who "
+                      "does what, how often");
+            }
+        }
+    }
+}
+
+static void check_phrases(run *R, const poa_lint_rules *rules, const line_t *lines, size_t n,
+                          const char *lang) {
+    for (size_t i = 0; i < n; i++) {
+        int32_t *f;
+        unsigned *cols;
+        size_t fn = fold(lines[i].p, lines[i].n, &f, &cols);
+        if (!f) {
+            continue;
+        }
+        for (size_t p = 0; p < rules->nphrases; p++) {
+            const phrase *ph = &rules->phrases[p];
+            if (strcmp(ph->lang, lang) != 0 && strcmp(lang, "any") != 0) {
+                continue;
+            }
+            long at = find(f, fn, ph->folded, ph->n, 0);
+            if (at < 0) {
+                continue;
+            }
+            static const char *const hints[][2] = {
+                {"generic-promise", "say how, who and how often instead"},
+                {"blame", "state the cause as your own process"},
+                {"emotional", "keep the tone professional and factual"},
+                {"minimising", "acknowledge the problem plainly"},
+                {"other-case", "leave other cases and contacts out"},
+                {NULL, NULL}};
+            const char *hint = "rephrase it";
+            for (size_t h = 0; hints[h][0]; h++) {
+                if (strcmp(hints[h][0], ph->check) == 0) {
+                    hint = hints[h][1];
+                }
+            }
+            char shown[160];
+            size_t k = 0;
+            for (size_t c = 0; c < ph->n && k + 4 < sizeof shown; c++) {
+                k += (size_t)utf8proc_encode_char(ph->folded[c], (utf8proc_uint8_t *)shown + k);
+            }
+            shown[k] = '\0';
+            issue(R, ph->check, strcmp(ph->check, "minimising") == 0 ? POA_LINT_WARNING
+                                                                      : POA_LINT_ERROR,
+                  lines[i].no, cols[at], "'%s' — %s", shown, hint);
+        }
+        free(f);
+        free(cols);
+    }
+}
+
+static int cmp_issue(const void *a, const void *b) {
+    const poa_lint_issue *x = a, *y = b;
+    if (x->line != y->line) {
+        return x->line < y->line ? -1 : 1;
+    }
+    if (x->column != y->column) {
+        return x->column < y->column ? -1 : 1;
+    }
+    return strcmp(x->check, y->check);
+}
+
+poa_status poa_lint_text(poa_lint_result *out, const poa_lint_rules *rules, const char *text,
+                         size_t len, const poa_lint_options *opt, poa_error *err) {
+    poa_lint_options defaults = {0};
+    if (!opt) {
+        opt = &defaults;
+    }
+    const char *lang = opt->lang ? opt->lang : "en";
+    run R = {out, opt, text, len};
+    size_t first = out->count;
+    line_t *lines;
+    size_t n = split_lines(text, len, &lines);
+    if (!lines) {
+        return poa_error_set(err, POA_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    check_placeholders(&R, lines, n);
+    if (opt->template_mode) {
+        poa_buf sink = POA_BUF_INIT;
+        poa_error e;
+        json_t *empty = json_object();
+        poa_mustache_options mo = {POA_ESCAPE_MARKDOWN, NULL, NULL, "template"};
+        if (poa_mustache_render(text, len, empty, &mo, &sink, &e) != POA_OK) {
+            issue(&R, "template-syntax", POA_LINT_ERROR, e.line ? e.line : 1,
+                  e.column ? e.column : 1, "%s", e.message);
+        }
+        json_decref(empty);
+        poa_buf_free(&sink);
+    }
+    check_sections(&R, rules, lines, n, lang);
+    if (!opt->template_mode) {
+        check_section_content(&R, rules, lines, n, lang);
+    }
+    check_phrases(&R, rules, lines, n, lang);
+    if (opt->page_budget && opt->pages > opt->page_budget) {
+        issue(&R, "page-budget", POA_LINT_WARNING, 1, 1,
+              "%u pages where %u are the budget — shorten it", opt->pages, opt->page_budget);
+    }
+    free(lines);
+    qsort(out->items + first, out->count - first, sizeof *out->items, cmp_issue);
+    return POA_OK;
+}
+
+size_t poa_lint_errors(const poa_lint_result *r) {
+    size_t n = 0;
+    for (size_t i = 0; i < r->count; i++) {
+        n += r->items[i].severity == POA_LINT_ERROR;
+    }
+    return n;
+}
+
+void poa_lint_result_free(poa_lint_result *r) {
+    free(r->items);
+    r->items = NULL;
+    r->count = r->cap = 0;
+}

@@ -1,0 +1,270 @@
+#include "poagen/rules.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "poagen/buf.h"
+#include "poagen/date.h"
+#include "poagen/mustache.h"
+
+void poa_format_percent_lang(double rate, const char *lang, char *out, size_t cap) {
+    double pct = rate * 100.0;
+    int decimals = pct != 0 && pct < 1.0 ? 2 : 1;
+    char num[64];
+    snprintf(num, sizeof num, "%.*f", decimals, pct);
+    int comma = lang && (strcmp(lang, "nl") == 0 || strcmp(lang, "sv") == 0 ||
+                         strcmp(lang, "es") == 0 || strcmp(lang, "da") == 0);
+    if (comma) {
+        char *dot = strchr(num, '.');
+        if (dot) {
+            *dot = ',';
+        }
+    }
+    /* Swedish, Spanish and Danish write a space before the sign; the
+     * non-breaking one keeps figure and sign on one line. */
+    int space = lang && (strcmp(lang, "sv") == 0 || strcmp(lang, "es") == 0 ||
+                         strcmp(lang, "da") == 0);
+    snprintf(out, cap, "%s%s%%", num, space ? "\xC2\xA0" : "");
+}
+
+static int ends_with(const char *s, const char *suffix) {
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+json_t *poa_figures_to_json(const poa_figures *f, const char *lang) {
+    json_t *o = json_object();
+    for (size_t i = 0; o && i < f->count; i++) {
+        const poa_figure *g = &f->items[i];
+        if (g->text) {
+            json_object_set_new(o, g->name, json_string(g->text));
+            continue;
+        }
+        if (ends_with(g->name, "_day")) {
+            char day[11];
+            poa_day_format((int)g->value, day);
+            char name[48];
+            snprintf(name, sizeof name, "%.*s", (int)(strlen(g->name) - 4), g->name);
+            json_object_set_new(o, name, json_string(day));
+            continue;
+        }
+        if (g->is_integer) {
+            json_object_set_new(o, g->name, json_integer((json_int_t)g->value));
+            continue;
+        }
+        json_object_set_new(o, g->name, json_real(g->value));
+        char pct[32], name[48];
+        poa_format_percent_lang(g->value, lang, pct, sizeof pct);
+        snprintf(name, sizeof name, "%s_pct", g->name);
+        json_object_set_new(o, name, json_string(pct));
+    }
+    return o;
+}
+
+/* The seller's facts for this cause: their value from case.xml, or the
+ * placeholder the review checks catch. */
+static json_t *facts_json(const poa_cause_def *cause, const poa_case *c, const char *lang) {
+    json_t *facts = json_object();
+    for (size_t i = 0; facts && i < c->info.nfacts; i++) {
+        json_object_set_new(facts, c->info.facts[i].name, json_string(c->info.facts[i].value));
+    }
+    for (size_t i = 0; facts && cause && i < cause->nfacts; i++) {
+        if (json_object_get(facts, cause->facts[i].name)) {
+            continue;
+        }
+        char ph[512];
+        snprintf(ph, sizeof ph, "[[TO FILL: %s]]", poa_ltext_get(&cause->facts[i].ask, lang));
+        json_object_set_new(facts, cause->facts[i].name, json_string(ph));
+    }
+    return facts;
+}
+
+static char *render(const char *tpl, const json_t *ctx, const char *name, poa_error *err,
+                    poa_status *st) {
+    poa_buf out = POA_BUF_INIT;
+    poa_mustache_options mo = {POA_ESCAPE_MARKDOWN, NULL, NULL, name};
+    *st = poa_mustache_render(tpl, strlen(tpl), ctx, &mo, &out, err);
+    if (*st != POA_OK) {
+        poa_buf_free(&out);
+        return NULL;
+    }
+    if (out.failed) {
+        poa_buf_free(&out);
+        *st = poa_error_set(err, POA_ERR_NOMEM, name, 0, 0, "out of memory");
+        return NULL;
+    }
+    if (!out.data) {
+        poa_buf_append(&out, "", 0);
+    }
+    return out.data; /* ownership moves to the caller */
+}
+
+static size_t count_placeholders(const char *s) {
+    size_t n = 0;
+    for (const char *p = s; (p = strstr(p, "TO FILL")) != NULL; p++) {
+        n++;
+    }
+    return n;
+}
+
+static poa_status render_list(const poa_ltext *texts, size_t n, const json_t *ctx,
+                              const char *lang, const char *name, char ***out, size_t *count,
+                              size_t *missing, poa_error *err) {
+    *out = calloc(n + 1, sizeof **out);
+    *count = 0;
+    if (!*out) {
+        return poa_error_set(err, POA_ERR_NOMEM, name, 0, 0, "out of memory");
+    }
+    for (size_t i = 0; i < n; i++) {
+        poa_status st;
+        char *s = render(poa_ltext_get(&texts[i], lang), ctx, name, err, &st);
+        if (!s) {
+            return st;
+        }
+        *missing += count_placeholders(s);
+        (*out)[(*count)++] = s;
+    }
+    return POA_OK;
+}
+
+static void free_list(char **v, size_t n) {
+    for (size_t i = 0; v && i < n; i++) {
+        free(v[i]);
+    }
+    free(v);
+}
+
+poa_status poa_rules_apply(poa_remedies **out, const poa_diagnosis *dx, const poa_case *c,
+                           const poa_data *d, const char *lang, poa_error *err) {
+    (void)d;
+    *out = NULL;
+    poa_remedies *r = calloc(1, sizeof *r);
+    if (!r || !(r->items = calloc(dx->nfindings + 1, sizeof *r->items))) {
+        free(r);
+        return poa_error_set(err, POA_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    r->lang = lang;
+    poa_status st = POA_OK;
+    for (size_t i = 0; st == POA_OK && i < dx->nfindings; i++) {
+        const poa_finding *f = &dx->findings[i];
+        poa_remedy *rem = &r->items[r->count++];
+        rem->finding = f;
+        rem->figures = poa_figures_to_json(&f->figures, lang);
+        json_t *ctx = json_deep_copy(rem->figures);
+        if (!ctx) {
+            st = poa_error_set(err, POA_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            break;
+        }
+        if (f->metric) {
+            char pct[32];
+            poa_format_percent_lang(f->metric->def->target, lang, pct, sizeof pct);
+            json_object_set_new(ctx, "target_pct", json_string(pct));
+        }
+        json_object_set_new(ctx, "facts", facts_json(f->cause, c, lang));
+        char name[128];
+        snprintf(name, sizeof name, "rules.xml cause %s", f->cause->id);
+        rem->title = render(poa_ltext_get(&f->cause->title, lang), ctx, name, err, &st);
+        if (rem->title) {
+            rem->explanation =
+                render(poa_ltext_get(&f->cause->explanation, lang), ctx, name, err, &st);
+        }
+        if (rem->explanation) {
+            rem->missing_facts += count_placeholders(rem->explanation);
+            st = render_list(f->cause->actions, f->cause->nactions, ctx, lang, name, &rem->actions,
+                             &rem->nactions, &rem->missing_facts, err);
+        }
+        if (st == POA_OK) {
+            st = render_list(f->cause->prevent, f->cause->nprevent, ctx, lang, name,
+                             &rem->prevent, &rem->nprevent, &rem->missing_facts, err);
+        }
+        if (st == POA_OK) {
+            st = render_list(f->cause->evidence, f->cause->nevidence, ctx, lang, name,
+                             &rem->evidence, &rem->nevidence, &rem->missing_facts, err);
+        }
+        json_decref(ctx);
+    }
+    if (st != POA_OK) {
+        poa_remedies_free(r);
+        return st;
+    }
+    *out = r;
+    return POA_OK;
+}
+
+void poa_remedies_free(poa_remedies *r) {
+    if (!r) {
+        return;
+    }
+    for (size_t i = 0; i < r->count; i++) {
+        poa_remedy *rem = &r->items[i];
+        json_decref(rem->figures);
+        free(rem->title);
+        free(rem->explanation);
+        free_list(rem->actions, rem->nactions);
+        free_list(rem->prevent, rem->nprevent);
+        free_list(rem->evidence, rem->nevidence);
+    }
+    free(r->items);
+    free(r);
+}
+
+static void check_text(const poa_ltext *t, const char *cause, const char *what,
+                       const poa_warner *w, size_t *problems, const char *path) {
+    static const char *const langs[] = {"en", "nl", "sv", "es", "da", "zh"};
+    for (size_t l = 0; l < 6; l++) {
+        int found = 0;
+        for (size_t i = 0; i < t->count; i++) {
+            found |= strcmp(t->lang[i], langs[l]) == 0;
+        }
+        if (!found) {
+            poa_warn(w, path, 0, 0, "cause %s: %s has no text in '%s'", cause, what, langs[l]);
+            (*problems)++;
+        }
+    }
+    for (size_t i = 0; i < t->count; i++) {
+        poa_buf out = POA_BUF_INIT;
+        poa_error e;
+        json_t *empty = json_object();
+        poa_mustache_options mo = {POA_ESCAPE_MARKDOWN, NULL, NULL, path};
+        if (poa_mustache_render(t->text[i], strlen(t->text[i]), empty, &mo, &out, &e) != POA_OK) {
+            poa_warn(w, path, 0, 0, "cause %s: %s (%s) is not a valid template: %s", cause, what,
+                     t->lang[i], e.message);
+            (*problems)++;
+        }
+        json_decref(empty);
+        poa_buf_free(&out);
+    }
+}
+
+size_t poa_rules_check(const poa_data *d, const poa_warner *w) {
+    size_t problems = 0;
+    const char *path = d->rules_path;
+    for (size_t i = 0; i < d->ncauses; i++) {
+        const poa_cause_def *c = &d->causes[i];
+        check_text(&c->title, c->id, "title", w, &problems, path);
+        check_text(&c->explanation, c->id, "explanation", w, &problems, path);
+        for (size_t k = 0; k < c->nactions; k++) {
+            check_text(&c->actions[k], c->id, "action", w, &problems, path);
+        }
+        for (size_t k = 0; k < c->nprevent; k++) {
+            check_text(&c->prevent[k], c->id, "preventive measure", w, &problems, path);
+        }
+        for (size_t k = 0; k < c->nevidence; k++) {
+            check_text(&c->evidence[k], c->id, "evidence", w, &problems, path);
+        }
+        for (size_t k = 0; k < c->nfacts; k++) {
+            check_text(&c->facts[k].ask, c->id, "fact question", w, &problems, path);
+        }
+        if (c->metric[0] && !poa_data_metric(d, c->metric)) {
+            poa_warn(w, path, 0, 0, "cause %s: unknown metric '%s'", c->id, c->metric);
+            problems++;
+        }
+        if (!c->metric[0] && !c->notice[0]) {
+            poa_warn(w, path, 0, 0, "cause %s: neither a metric nor a notice type detects it",
+                     c->id);
+            problems++;
+        }
+    }
+    return problems;
+}
