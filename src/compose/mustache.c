@@ -584,7 +584,7 @@ static poa_status load_partial(render *r, const node *nd, partial **out) {
     for (partial *p = r->cache; p; p = p->next) {
         if (strlen(p->name) == nd->n && memcmp(p->name, nd->s, nd->n) == 0 &&
             p->indent_n == nd->indent_n &&
-            memcmp(p->indent, nd->indent, nd->indent_n) == 0) {
+            (nd->indent_n == 0 || memcmp(p->indent, nd->indent, nd->indent_n) == 0)) {
             *out = p;
             return POA_OK;
         }
