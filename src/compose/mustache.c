@@ -209,7 +209,8 @@ static poa_status parse(tmpl *t, poa_error *err) {
         }
         /* {{{x}}} ends in "}" + close, {{=a b=}} in "=" + close. */
         char need = sig == '{' ? '}' : sig == '=' ? '=' : '\0';
-        size_t c = q;
+        size_t cs = sig ? q + 1 : q; /* the closer may not overlap the sigil */
+        size_t c = cs;
         for (;;) {
             c = find(s, len, c, p.close, p.cn);
             if (c >= len || need == '\0' || (c >= q + 2 && s[c - 1] == need)) {
@@ -221,7 +222,7 @@ static poa_status parse(tmpl *t, poa_error *err) {
             return fail_at(t, err, t0, "tag opened here is never closed — add '%.*s'",
                            (int)p.cn, p.close);
         }
-        size_t cs = sig ? q + 1 : q, ce = need ? c - 1 : c;
+        size_t ce = need ? c - 1 : c;
         if (sig != '!') {
             if (find(s, ce, cs, p.open, p.on) < ce) {
                 return fail_at(t, err, t0, "tag opened here is never closed — add '%.*s'",

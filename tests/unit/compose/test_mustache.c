@@ -266,6 +266,8 @@ static void test_errors(void **state) {
     /* Columns count characters, not UTF-8 bytes. */
     expect_error("é ü {{#x}}", 1, 5, "never closed");
     expect_error("{{!never closed", 1, 1, "never closed");
+    /* A closer may not reuse the sigil's character ('>' here). */
+    expect_error("{{=<% >=}}<%>x", 1, 11, "never closed");
 
     /* The caller's output is left as it was. */
     poa_buf out = POA_BUF_INIT;
