@@ -204,7 +204,7 @@ static poa_status parse(tmpl *t, poa_error *err) {
             q++;
         }
         char sig = q < len ? s[q] : '\0';
-        if (!strchr("#^/!>&{=", sig) || sig == '\0') {
+        if (sig == '\0' || !strchr("#^/!>&{=", sig)) {
             sig = '\0'; /* a plain variable */
         }
         /* {{{x}}} ends in "}" + close, {{=a b=}} in "=" + close. */
@@ -517,8 +517,11 @@ static void put_value(render *r, const json_t *v, int escaped) {
     }
 }
 
-static poa_status step(render *r, const tmpl *t, size_t pos) {
-    if (++r->steps > r->max_steps) {
+/* Count work done at pos: a node visited, a section entered, or the bytes
+ * of a partial loaded (indentation can make those grow with depth). */
+static poa_status charge(render *r, const tmpl *t, size_t pos, size_t amount) {
+    r->steps += amount < r->max_steps ? amount : r->max_steps;
+    if (r->steps > r->max_steps) {
         return fail_at(t, r->err, pos,
                        "the template does too much work (over %zu steps) — look for "
                        "sections nested over long lists",
@@ -535,7 +538,7 @@ static poa_status enter(render *r, const tmpl *t, size_t pos) {
                        MAX_DEPTH);
     }
     r->depth++;
-    return step(r, t, pos);
+    return charge(r, t, pos, 1);
 }
 
 /* Render a section body once, with push (if not NULL) as its context. */
@@ -581,7 +584,7 @@ static poa_status section(render *r, const tmpl *t, size_t i) {
 /* Find or load a partial. A standalone partial's text gets the tag's
  * indentation before each of its lines before parsing, as the spec says:
  * values rendered inside it are not indented. */
-static poa_status load_partial(render *r, const node *nd, partial **out) {
+static poa_status load_partial(render *r, const tmpl *t, const node *nd, partial **out) {
     for (partial *p = r->cache; p; p = p->next) {
         if (strlen(p->name) == nd->n && memcmp(p->name, nd->s, nd->n) == 0 &&
             p->indent_n == nd->indent_n &&
@@ -607,14 +610,23 @@ static poa_status load_partial(render *r, const node *nd, partial **out) {
 
     poa_buf raw = POA_BUF_INIT;
     p->found = r->opt->partials && r->opt->partials(name, &raw, r->opt->payload);
+    size_t lines = 0;
     for (size_t i = 0; p->found && i < raw.len; i++) {
-        if (i == 0 || raw.data[i - 1] == '\n') {
-            poa_buf_append(&p->text, nd->indent, nd->indent_n);
-        }
-        poa_buf_putc(&p->text, raw.data[i]);
+        lines += raw.data[i] == '\n';
+    }
+    poa_status st = charge(r, t, nd->pos, raw.len + (lines + 1) * nd->indent_n);
+    for (size_t i = 0; st == POA_OK && p->found && i < raw.len;) {
+        const char *nl = memchr(raw.data + i, '\n', raw.len - i);
+        size_t end = nl ? (size_t)(nl - raw.data) + 1 : raw.len;
+        poa_buf_append(&p->text, nd->indent, nd->indent_n);
+        poa_buf_append(&p->text, raw.data + i, end - i);
+        i = end;
     }
     int failed = raw.failed || p->text.failed;
     poa_buf_free(&raw);
+    if (st != POA_OK) {
+        return st;
+    }
     if (failed) {
         return nomem(r->err, name);
     }
@@ -632,7 +644,7 @@ static poa_status render_partial(render *r, const tmpl *t, const node *nd) {
                        MAX_PARTIAL_DEPTH, show(nd->n), nd->s);
     }
     partial *p;
-    poa_status st = load_partial(r, nd, &p);
+    poa_status st = load_partial(r, t, nd, &p);
     if (st != POA_OK || !p->found) {
         return st;
     }
@@ -650,7 +662,7 @@ static poa_status render_partial(render *r, const tmpl *t, const node *nd) {
 static poa_status render_range(render *r, const tmpl *t, size_t from, size_t to) {
     for (size_t i = from; i < to; i++) {
         const node *nd = &t->nodes[i];
-        poa_status st = step(r, t, nd->pos);
+        poa_status st = charge(r, t, nd->pos, 1);
         if (st != POA_OK) {
             return st;
         }

@@ -377,6 +377,17 @@ static void test_output_and_work_limits(void **state) {
     assert_null(render_opt("{{>twice}}", json, &opt, &err));
     assert_int_equal(err.status, POA_ERR_PARSE);
     json_decref(p);
+
+    /* Standalone indentation grows with each level of a recursive partial;
+     * the bytes loaded count as work too. */
+    char wide[1100];
+    memset(wide, ' ', 1000);
+    strcpy(wide + 1000, "{{>w}}\n");
+    p = json_pack("{ss}", "w", wide);
+    opt = (poa_mustache_options){POA_ESCAPE_NONE, partials_fn, p, "big.md", 1000};
+    assert_null(render_opt("{{>w}}\n", json, &opt, &err));
+    assert_non_null(strstr(err.message, "too much work"));
+    json_decref(p);
     free(json);
 }
 
