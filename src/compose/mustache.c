@@ -55,8 +55,16 @@ static int is_space(char c) {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
 
-static int show(size_t n) {
-    return n > SHOWN ? SHOWN : (int)n;
+/* How many bytes of s to quote: at most SHOWN, never half a character. */
+static int show(const char *s, size_t n) {
+    if (n <= SHOWN) {
+        return (int)n;
+    }
+    n = SHOWN;
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) {
+        n--;
+    }
+    return (int)n;
 }
 
 #if defined(__GNUC__)
@@ -167,7 +175,7 @@ static poa_status set_delimiters(parser *p, size_t at, const char *s, size_t n) 
         return fail_at(p->t, p->err, at,
                        "bad delimiter change '%.*s' — write two delimiters separated by "
                        "a space, like {{=<%% %%>=}}",
-                       show(n), s);
+                       show(s, n), s);
     }
     p->open = s;
     p->on = a;
@@ -292,15 +300,16 @@ static poa_status parse(tmpl *t, poa_error *err) {
         }
         const char *why = sig == '>' ? NULL : bad_name(name, n);
         if (why) {
-            return fail_at(t, err, t0, "tag name '%.*s' %s", show(n), name, why);
+            return fail_at(t, err, t0, "tag name '%.*s' %s", show(name, n), name, why);
         }
         if (sig == '/') {
             if (open_section == NONE) {
                 return fail_at(t, err, t0,
                                "'%.*s/%.*s%.*s' closes a section that was never opened — "
                                "remove it or open it with %.*s#%.*s%.*s",
-                               (int)p.on, p.open, show(n), name, (int)p.cn, p.close,
-                               (int)p.on, p.open, show(n), name, (int)p.cn, p.close);
+                               (int)p.on, p.open, show(name, n), name, (int)p.cn, p.close,
+                               (int)p.on, p.open, show(name, n), name, (int)p.cn,
+                               p.close);
             }
             node *sec = &t->nodes[open_section];
             if (sec->n != n || memcmp(sec->s, name, n) != 0) {
@@ -311,9 +320,9 @@ static poa_status parse(tmpl *t, poa_error *err) {
                 return fail_at(t, err, t0,
                                "'%.*s/%.*s%.*s' does not match section '%.*s' opened on "
                                "line %u — close that one first with %.*s/%.*s%.*s",
-                               (int)p.on, p.open, show(n), name, (int)p.cn, p.close,
-                               show(sec->n), sec->s, l, (int)p.on, p.open, show(sec->n),
-                               sec->s, (int)p.cn, p.close);
+                               (int)p.on, p.open, show(name, n), name, (int)p.cn, p.close,
+                               show(sec->s, sec->n), sec->s, l, (int)p.on, p.open,
+                               show(sec->s, sec->n), sec->s, (int)p.cn, p.close);
             }
             open_section = sec->end;
             sec->end = t->n;
@@ -340,8 +349,8 @@ static poa_status parse(tmpl *t, poa_error *err) {
         const node *sec = &t->nodes[open_section];
         return fail_at(t, err, sec->pos,
                        "section '%.*s' opened here is never closed — add %.*s/%.*s%.*s",
-                       show(sec->n), sec->s, (int)p.on, p.open, show(sec->n), sec->s,
-                       (int)p.cn, p.close);
+                       show(sec->s, sec->n), sec->s, (int)p.on, p.open,
+                       show(sec->s, sec->n), sec->s, (int)p.cn, p.close);
     }
     return POA_OK;
 }
@@ -641,7 +650,7 @@ static poa_status render_partial(render *r, const tmpl *t, const node *nd) {
         return fail_at(t, r->err, nd->pos,
                        "partials nest deeper than %d — does '%.*s' include itself "
                        "without end?",
-                       MAX_PARTIAL_DEPTH, show(nd->n), nd->s);
+                       MAX_PARTIAL_DEPTH, show(nd->s, nd->n), nd->s);
     }
     partial *p;
     poa_status st = load_partial(r, t, nd, &p);
