@@ -4,7 +4,26 @@
  * tree `poagen analyze --format json` prints, so template authors see what
  * is available. Values are data, never template: a value containing "{{",
  * "#", "[x](y)" or HTML is escaped for the output it lands in and never
- * re-parsed. */
+ * re-parsed.
+ *
+ * Truthiness for sections: false, null, a missing name, an empty list and
+ * an empty string skip the section; a list repeats it per item; true
+ * renders it once; an object, a number or a non-empty string becomes the
+ * context of the section. Values interpolate as: strings as they are,
+ * integers as integers, reals in the shortest form that reads back
+ * (1.21 -> "1.21"), true/false as words, null/lists/objects as nothing.
+ *
+ * POA_ESCAPE_MARKDOWN makes a value plain text in CommonMark: the ASCII
+ * punctuation that can start markup (\ ` * _ { } [ ] ( ) # + - . ! < > | ~
+ * & =) is backslash-escaped, and runs of white space (newlines included)
+ * become one space, trimmed at both ends, so a value cannot start a
+ * heading, list, quote, code block or table. Numbers are not escaped:
+ * they cannot form markup. Values inside a template's `code span` show the
+ * backslashes, so templates should not put values there.
+ *
+ * Limits: partials nest at most 64 deep, sections and partials together
+ * 256 deep, and the output and the work done are bounded by max_output;
+ * going past any of them is POA_ERR_PARSE naming the tag. */
 #ifndef POAGEN_MUSTACHE_H
 #define POAGEN_MUSTACHE_H
 
@@ -30,11 +49,13 @@ typedef struct {
     poa_partial_fn partials; /* may be NULL: no partials */
     void *payload;
     const char *name; /* the template's file name, for error messages */
+    size_t max_output; /* output limit in bytes; 0: 64 MB */
 } poa_mustache_options;
 
 /* Render tpl[0..len) with data; appends to out. A malformed template
  * (unclosed tag, unbalanced section) is POA_ERR_PARSE with the template's
- * name, line and column. */
+ * name, line and column. opt may be NULL (Markdown escaping, no
+ * partials). On error out is left as it was on entry. */
 poa_status poa_mustache_render(const char *tpl, size_t len, const json_t *data,
                                const poa_mustache_options *opt, poa_buf *out,
                                poa_error *err);
