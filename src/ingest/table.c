@@ -16,6 +16,9 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #define DEFAULT_BYTES ((size_t)1 << 20)
 #define MIN_BLOCK 16 /* room for any character iconv may emit */
@@ -478,7 +481,7 @@ static poa_status split_quoted(poa_table_reader *r, const char *s, const char *l
     size_t n = 0;
     int any_quoted = 0;
     for (;;) {
-        if (grow_fields(r, n + 1) != 0) {
+        if (n == r->fcap && grow_fields(r, n + 1) != 0) {
             return nomem(r, err);
         }
         const char *fs = p, *cs = p, *fe = NULL;
@@ -576,12 +579,88 @@ static poa_status split_quoted(poa_table_reader *r, const char *s, const char *l
     return any_quoted ? unescape(r, (size_t)(le - s), err) : POA_OK;
 }
 
+enum { SPLIT_QUOTE = 1, SPLIT_ODD = 2 };
+
+static int push_field(poa_table_reader *r, size_t n, const char *a, const char *b) {
+    if (n == r->fcap && grow_fields(r, n + 1) != 0) {
+        return -1;
+    }
+    r->fields[n].p = a;
+    r->fields[n].n = (size_t)(b - a);
+    return 0;
+}
+
+/* The fast path, one pass over the text: cut [s, lim) into fields at each
+ * delimiter up to the first line end, noting any quote (the row then needs the
+ * slow path) and any NUL or non-ASCII byte (the line then needs check_line).
+ * Returns where it stopped: the line end, or lim when there is none; NULL when
+ * out of memory. Sets r->nfields. */
+static const char *split_line(poa_table_reader *r, const char *s, const char *lim,
+                              unsigned *flags) {
+    const char delim = r->info.delimiter, eol = r->eol;
+    const char *fs = s, *p = s;
+    size_t n = 0;
+    unsigned fl = 0;
+#if defined(__SSE2__)
+    const __m128i vd = _mm_set1_epi8(delim), ve = _mm_set1_epi8(eol);
+    const __m128i vq = _mm_set1_epi8('"'), vz = _mm_setzero_si128();
+    for (; p < lim; p += 16) {
+        size_t left = (size_t)(lim - p);
+        unsigned valid = 0xFFFF;
+        __m128i c;
+        if (left >= 16) {
+            c = _mm_loadu_si128((const __m128i *)(const void *)p);
+        } else {
+            char tail[16] = {0};
+            memcpy(tail, p, left);
+            c = _mm_loadu_si128((const __m128i *)(const void *)tail);
+            valid = (1u << left) - 1;
+        }
+        unsigned me = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(c, ve)) & valid;
+        unsigned md = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(c, vd));
+        unsigned mq = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(c, vq));
+        unsigned mo = (unsigned)_mm_movemask_epi8(_mm_or_si128(c, _mm_cmpeq_epi8(c, vz)));
+        unsigned keep = me ? (me & -me) - 1 : valid; /* bytes before the line end */
+        md &= keep;
+        fl |= (mq & keep ? SPLIT_QUOTE : 0) | (mo & keep ? SPLIT_ODD : 0);
+        for (; md; md &= md - 1) {
+            const char *d = p + __builtin_ctz(md);
+            if (push_field(r, n++, fs, d) != 0) {
+                return NULL;
+            }
+            fs = d + 1;
+        }
+        if (me) {
+            p += __builtin_ctz(me);
+            break;
+        }
+    }
+    if (p > lim) {
+        p = lim;
+    }
+#else
+    const char *le = memchr(s, eol, (size_t)(lim - s));
+    p = le ? le : lim;
+    fl = SPLIT_ODD | (memchr(s, '"', (size_t)(p - s)) ? SPLIT_QUOTE : 0);
+    for (const char *d; (d = memchr(fs, delim, (size_t)(p - fs))) != NULL; fs = d + 1) {
+        if (push_field(r, n++, fs, d) != 0) {
+            return NULL;
+        }
+    }
+#endif
+    if (push_field(r, n++, fs, p) != 0) {
+        return NULL;
+    }
+    r->nfields = n;
+    *flags = fl;
+    return p;
+}
+
 /* Cut the next row from [pos, avail). Sets *need_more when the text there ends
  * before the row does and more may come; sets r->done at the end of the file. */
 static poa_status parse_row(poa_table_reader *r, int *need_more, poa_error *err) {
     const int final = data_final(r);
     const char *lim = r->buf + r->avail;
-    const char eol = r->eol;
     for (;;) {
         const char *s = r->buf + r->pos;
         if (s == lim) {
@@ -592,18 +671,19 @@ static poa_status parse_row(poa_table_reader *r, int *need_more, poa_error *err)
             }
             return POA_OK;
         }
-        const char *le = memchr(s, eol, (size_t)(lim - s));
+        /* Look no further than one byte past the longest line allowed. */
+        const char *scan = (size_t)(lim - s) > r->max_line ? s + r->max_line + 1 : lim;
+        unsigned flags;
+        const char *le = split_line(r, s, scan, &flags);
         if (!le) {
-            if ((size_t)(lim - s) > r->max_line) {
-                return too_long(r, r->line, err);
-            }
-            if (!final) {
-                *need_more = 1;
-                return POA_OK;
-            }
-            le = lim;
-        } else if ((size_t)(le - s) > r->max_line) {
+            return nomem(r, err);
+        }
+        if (le == scan && scan < lim) {
             return too_long(r, r->line, err);
+        }
+        if (le == lim && !final) {
+            *need_more = 1;
+            return POA_OK;
         }
         const char *ce = content_end(r, s, le);
         if (ce == s) {
@@ -612,33 +692,18 @@ static poa_status parse_row(poa_table_reader *r, int *need_more, poa_error *err)
             r->pos = (size_t)((le < lim ? le + 1 : le) - r->buf);
             continue;
         }
-        poa_status st = check_line(r, s, le, r->line, err);
-        if (st != POA_OK) {
-            return st;
+        if (flags & SPLIT_ODD) {
+            poa_status st = check_line(r, s, le, r->line, err);
+            if (st != POA_OK) {
+                return st;
+            }
         }
         r->rec_start = r->pos;
         r->rec_line = r->line;
-        if (r->quoting != POA_QUOTING_NONE && memchr(s, '"', (size_t)(ce - s))) {
+        if ((flags & SPLIT_QUOTE) && r->quoting != POA_QUOTING_NONE) {
             return split_quoted(r, s, le, ce, lim, final, need_more, err);
         }
-        /* The fast path: no quote on the line, so every delimiter splits. */
-        const char delim = r->info.delimiter;
-        size_t n = 0;
-        for (;;) {
-            if (n == r->fcap && grow_fields(r, n + 1) != 0) {
-                return nomem(r, err);
-            }
-            const char *d = memchr(s, delim, (size_t)(ce - s));
-            if (!d) {
-                r->fields[n].p = s;
-                r->fields[n++].n = (size_t)(ce - s);
-                break;
-            }
-            r->fields[n].p = s;
-            r->fields[n++].n = (size_t)(d - s);
-            s = d + 1;
-        }
-        r->nfields = n;
+        r->fields[r->nfields - 1].n -= (size_t)(le - ce); /* the CR of a CRLF */
         r->row_slow = 0;
         r->pos = (size_t)((le < lim ? le + 1 : le) - r->buf);
         r->line++;
