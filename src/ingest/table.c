@@ -855,6 +855,13 @@ poa_status poa_table_open(poa_table_reader **out, const char *path,
         st = poa_error_set(err, POA_ERR_IO, path, 0, 0, "is a folder, expected a file");
         goto fail;
     }
+    /* A small file needs no large buffer (batch runs open many); one byte more
+     * than its size lets the first read see the end. */
+    if (fstat(r->fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size >= 0 &&
+        (unsigned long long)sb.st_size < r->block) {
+        r->block =
+            (size_t)sb.st_size + 1 < MIN_BLOCK ? MIN_BLOCK : (size_t)sb.st_size + 1;
+    }
     if (!opt->force_encoding) {
         r->legacy = iconv_open("UTF-8", r->legacy_name);
         if (r->legacy == NO_ICONV) {
