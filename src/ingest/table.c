@@ -712,7 +712,7 @@ static poa_status parse_row(poa_table_reader *r, int *need_more, poa_error *err)
 }
 
 /* Settle the line ends and the delimiter from the first non-blank line. */
-static poa_status decide_layout(poa_table_reader *r, int *need_more) {
+static void decide_layout(poa_table_reader *r, int *need_more) {
     const int final = data_final(r);
     const char *s = r->buf + r->pos, *lim = r->buf + r->avail;
     const int long_enough = (size_t)(lim - s) > r->max_line;
@@ -720,7 +720,7 @@ static poa_status decide_layout(poa_table_reader *r, int *need_more) {
         r->eol = detect_eol(s, lim, final || long_enough);
         if (!r->eol) {
             *need_more = 1;
-            return POA_OK;
+            return;
         }
     }
     char delim = 0;
@@ -729,7 +729,7 @@ static poa_status decide_layout(poa_table_reader *r, int *need_more) {
         if (!le) {
             if (!final && !long_enough) {
                 *need_more = 1;
-                return POA_OK;
+                return;
             }
             le = lim;
         }
@@ -744,12 +744,11 @@ static poa_status decide_layout(poa_table_reader *r, int *need_more) {
     }
     if (!delim && !final) {
         *need_more = 1;
-        return POA_OK;
+        return;
     }
     r->info.delimiter = delim ? delim : '\t';
     r->multiline_ok = r->has_bom || r->info.delimiter == ',';
     r->info.multiline_quotes = r->multiline_ok;
-    return POA_OK;
 }
 
 /* ---- public ---- */
@@ -854,6 +853,13 @@ poa_status poa_table_open(poa_table_reader **out, const char *path,
     if (fstat(r->fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
         st = poa_error_set(err, POA_ERR_IO, path, 0, 0, "is a folder, expected a file");
         goto fail;
+    }
+    /* A small file needs no large buffer (batch runs open many); one byte more
+     * than its size lets the first read see the end. */
+    if (fstat(r->fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size >= 0 &&
+        (unsigned long long)sb.st_size < r->block) {
+        r->block =
+            (size_t)sb.st_size + 1 < MIN_BLOCK ? MIN_BLOCK : (size_t)sb.st_size + 1;
     }
     if (!opt->force_encoding) {
         r->legacy = iconv_open("UTF-8", r->legacy_name);
