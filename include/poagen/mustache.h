@@ -48,7 +48,7 @@ typedef struct {
     poa_escape escape;
     poa_partial_fn partials; /* may be NULL: no partials */
     void *payload;
-    const char *name; /* the template's file name, for error messages */
+    const char *name;  /* the template's file name, for error messages */
     size_t max_output; /* output limit in bytes; 0: 64 MB */
 } poa_mustache_options;
 
