@@ -37,10 +37,11 @@ void poa_day_format(int day, char out[11]) {
     int y, m, d;
     poa_day_to_ymd(day, &y, &m, &d);
     if (y < 0 || y > 9999) {
-        snprintf(out, 11, "0000-00-00");
-        return;
+        y = m = d = 0;
     }
-    snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+    /* Bounded fields: the compiler can see the result fits in 11 bytes. */
+    snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u,
+             (unsigned)d % 100u);
 }
 
 static int days_in_month(int y, int m) {

@@ -279,7 +279,7 @@ static int load_partial(const char *name, poa_buf *out, void *payload) {
         if (!p->dirs[i]) {
             continue;
         }
-        char path[4096];
+        char path[8192];
         snprintf(path, sizeof path, "%s/%s.md", p->dirs[i], name);
         poa_error e;
         poa_buf b = POA_BUF_INIT;
@@ -296,7 +296,7 @@ static int load_partial(const char *name, poa_buf *out, void *payload) {
 static poa_status render_template(poa_buf *out, const json_t *model,
                                   const poa_compose_options *opt, const char *file,
                                   poa_error *err) {
-    char lang_dir[4096], master[4096], tdir[4096];
+    char lang_dir[2048], master[4096], tdir[4096];
     snprintf(lang_dir, sizeof lang_dir, "%s/poa/%s", opt->data_dir, opt->lang);
     if (opt->template_path && strcmp(file, "poa") == 0) {
         snprintf(master, sizeof master, "%s", opt->template_path);
@@ -317,7 +317,7 @@ static poa_status render_template(poa_buf *out, const json_t *model,
         return st;
     }
     partial_ctx pc = {{tdir, lang_dir}, err};
-    poa_mustache_options mo = {POA_ESCAPE_MARKDOWN, load_partial, &pc, master};
+    poa_mustache_options mo = {.escape = POA_ESCAPE_MARKDOWN, .partials = load_partial, .payload = &pc, .name = master};
     st = poa_mustache_render(tpl.data, tpl.len, model, &mo, out, err);
     poa_buf_free(&tpl);
     if (st == POA_OK && out->failed) {

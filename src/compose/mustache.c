@@ -652,7 +652,7 @@ static poa_status render_partial(render *r, const tmpl *t, const node *nd) {
                        "without end?",
                        MAX_PARTIAL_DEPTH, show(nd->s, nd->n), nd->s);
     }
-    partial *p;
+    partial *p = NULL;
     poa_status st = load_partial(r, t, nd, &p);
     if (st != POA_OK || !p->found) {
         return st;

@@ -548,7 +548,7 @@ poa_status poa_lint_text(poa_lint_result *out, const poa_lint_rules *rules, cons
         poa_buf sink = POA_BUF_INIT;
         poa_error e;
         json_t *empty = json_object();
-        poa_mustache_options mo = {POA_ESCAPE_MARKDOWN, NULL, NULL, "template"};
+        poa_mustache_options mo = {.escape = POA_ESCAPE_MARKDOWN, .partials = NULL, .payload = NULL, .name = "template"};
         if (poa_mustache_render(text, len, empty, &mo, &sink, &e) != POA_OK) {
             issue(&R, "template-syntax", POA_LINT_ERROR, e.line ? e.line : 1,
                   e.column ? e.column : 1, "%s", e.message);

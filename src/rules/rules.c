@@ -83,7 +83,7 @@ static json_t *facts_json(const poa_cause_def *cause, const poa_case *c, const c
 static char *render(const char *tpl, const json_t *ctx, const char *name, poa_error *err,
                     poa_status *st) {
     poa_buf out = POA_BUF_INIT;
-    poa_mustache_options mo = {POA_ESCAPE_MARKDOWN, NULL, NULL, name};
+    poa_mustache_options mo = {.escape = POA_ESCAPE_MARKDOWN, .partials = NULL, .payload = NULL, .name = name};
     *st = poa_mustache_render(tpl, strlen(tpl), ctx, &mo, &out, err);
     if (*st != POA_OK) {
         poa_buf_free(&out);
@@ -226,7 +226,7 @@ static void check_text(const poa_ltext *t, const char *cause, const char *what,
         poa_buf out = POA_BUF_INIT;
         poa_error e;
         json_t *empty = json_object();
-        poa_mustache_options mo = {POA_ESCAPE_MARKDOWN, NULL, NULL, path};
+        poa_mustache_options mo = {.escape = POA_ESCAPE_MARKDOWN, .partials = NULL, .payload = NULL, .name = path};
         if (poa_mustache_render(t->text[i], strlen(t->text[i]), empty, &mo, &out, &e) != POA_OK) {
             poa_warn(w, path, 0, 0, "cause %s: %s (%s) is not a valid template: %s", cause, what,
                      t->lang[i], e.message);
