@@ -25,8 +25,8 @@ from fontTools.ttLib import TTFont
 LATIN_COMMON = (
     list(range(0x20, 0x7F))
     + list(range(0xA0, 0x100))
-    + list(range(0x2000, 0x2070))  # General Punctuation: dashes, quotes, bullet
-    + [0x20AC, 0x2122, 0x2116, 0x2190, 0x2192, 0x2212, 0x2713, 0x152, 0x153, 0x160,
+    + list(range(0x2010, 0x2028))  # dashes, quotes, bullet, ellipsis
+    + [0x2030, 0x2032, 0x2033, 0x2039, 0x203A, 0x2044, 0x20AC, 0x2122, 0x2116, 0x2190, 0x2192, 0x2212, 0x2713, 0x152, 0x153, 0x160,
        0x161, 0x178, 0x17D, 0x17E, 0x192, 0x2C6, 0x2DC, 0xFFFD]
 )
 LATIN_WIDE = (
@@ -82,11 +82,11 @@ def rename(font, family, style):
     in one document, and the common and wide subsets come from one family."""
     ps = f"{family}-{style}"
     name = font["name"]
-    name.names = [n for n in name.names if n.nameID not in (1, 2, 3, 4, 6, 16, 17)]
+    name.names = [n for n in name.names
+                  if n.nameID not in (1, 2, 3, 4, 6, 16, 17) and n.platformID == 3]
     for nid, value in ((1, family), (2, style), (3, ps), (4, f"{family} {style}"),
                        (6, ps)):
         name.setName(value, nid, 3, 1, 0x409)
-        name.setName(value, nid, 1, 0, 0)
 
 
 def make_subset(src, dst, unicodes, family, style, font=None):
@@ -94,10 +94,13 @@ def make_subset(src, dst, unicodes, family, style, font=None):
     opts.hinting = False
     opts.layout_features = []
     opts.drop_tables += ["GSUB", "GPOS", "GDEF", "kern"]
-    opts.name_IDs = ["*"]
-    opts.name_languages = ["*"]
+    # Copyright and the license URL stay with every embedded copy; the long
+    # license text (ID 13) would add ~4 KB to every PDF per font.
+    opts.name_IDs = [0, 1, 2, 3, 4, 5, 6, 14]
+    opts.name_languages = [0x409]
+    opts.glyph_names = False
     opts.notdef_outline = True
-    opts.drop_tables += ["FFTM"]
+    opts.drop_tables += ["FFTM", "MATH", "gasp"]
     opts.recalc_timestamp = False
     if font is None:
         font = TTFont(src, recalcTimestamp=False)
