@@ -58,10 +58,9 @@ static int find_table(span f, const char *tag, span *out) {
             return -1;
         }
         if (memcmp(f.p + rec, tag, 4) == 0) {
-            unsigned long off, len;
-            rd32(f, rec + 8, &off);
-            rd32(f, rec + 12, &len);
-            if (off > f.n || len > f.n - off) {
+            unsigned long off = 0, len = 0;
+            if (rd32(f, rec + 8, &off) || rd32(f, rec + 12, &len) || off > f.n ||
+                len > f.n - off) {
                 return -1;
             }
             out->p = f.p + off;

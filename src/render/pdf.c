@@ -23,16 +23,16 @@ struct poa_pdf_context {
 
 /* ---- typography (points) ---- */
 #define BODY_SIZE 11.0f
-#define BODY_LEADING 1.45f
+#define BODY_LEADING 1.4f
 #define HEAD_LEADING 1.25f
 #define CODE_SIZE 9.5f
-#define PARA_GAP 8.0f
+#define PARA_GAP 7.5f
 #define TIGHT_GAP 2.5f
 #define LIST_INDENT 20.0f
 #define QUOTE_INDENT 16.0f
-#define MARGIN_X 59.5f /* 2.1 cm */
-#define MARGIN_TOP 68.0f
-#define MARGIN_BOTTOM 62.0f
+#define MARGIN_X 56.7f /* 2 cm */
+#define MARGIN_TOP 64.0f
+#define MARGIN_BOTTOM 58.0f
 #define RUNNING_SIZE 8.0f
 #define MAX_QUOTE 4
 #define KEEP_LINES 2 /* a heading stays with this many following lines */
@@ -72,7 +72,7 @@ typedef struct {
     float marker_x; /* right edge of the marker */
     int quote_depth;
     float quote_x[MAX_QUOTE];
-    int keep; /* heading line: keep with the next KEEP_LINES lines */
+    int keep_next; /* this many following items go on the same page */
     int code_block;
     float block_width; /* code block background width */
     /* set by pagination */
@@ -387,9 +387,9 @@ static int can_break_before(const atom *a, size_t i, size_t start) {
  * the last opportunity that fits, or inside a word longer than the line. A
  * pending list marker goes on the first line. */
 static void layout_lines(doc *d, size_t a0, size_t a1, float size, float leading,
-                         int keep, int code_block) {
+                         int heading, int code_block) {
     float avail = d->text_w - d->indent;
-    size_t start = a0;
+    size_t start = a0, first_item = d->nitems;
     int first = 1;
     if (avail < 40.0f) {
         avail = 40.0f;
@@ -441,7 +441,6 @@ static void layout_lines(doc *d, size_t a0, size_t a1, float size, float leading
         it->x = MARGIN_X + d->indent;
         it->a0 = start;
         it->a1 = trim;
-        it->keep = keep;
         it->code_block = code_block;
         it->block_width = avail;
         it->quote_depth = d->quote_depth;
@@ -456,6 +455,17 @@ static void layout_lines(doc *d, size_t a0, size_t a1, float size, float leading
         start = next;
         if (start >= a1 && !hard) {
             break;
+        }
+    }
+    /* A heading stays with the lines after it; a paragraph leaves neither
+     * its first line alone at a page foot nor its last alone at a head. */
+    size_t nl = d->nitems - first_item;
+    for (size_t k = 0; k < nl; k++) {
+        item *it = &d->items[first_item + k];
+        if (heading) {
+            it->keep_next = k + 1 == nl ? KEEP_LINES : 1;
+        } else if (nl >= 2 && !code_block && (k == 0 || k + 2 == nl)) {
+            it->keep_next = 1;
         }
     }
 }
@@ -652,15 +662,15 @@ static void paginate(doc *d) {
     for (size_t i = 0; i < d->nitems; i++) {
         item *it = &d->items[i];
         float need = (empty ? 0 : it->space_before) + it->height;
-        if (it->keep && !empty) {
-            /* the whole heading plus the lines that follow it */
-            size_t j = i + 1;
-            while (j < d->nitems && d->items[j].keep) {
+        if (it->keep_next && !empty) {
+            /* follow the chain of kept items, but never further than a few
+             * lines: a long run of kept items would empty the page */
+            size_t last = i + (size_t)it->keep_next;
+            for (size_t j = i + 1; j <= last && j < d->nitems && j <= i + 6; j++) {
                 need += d->items[j].space_before + d->items[j].height;
-                j++;
-            }
-            for (int k = 0; k < KEEP_LINES && j < d->nitems; k++, j++) {
-                need += d->items[j].space_before + d->items[j].height;
+                if (j + (size_t)d->items[j].keep_next > last) {
+                    last = j + (size_t)d->items[j].keep_next;
+                }
             }
         }
         if (y - need < bottom && !empty) {
