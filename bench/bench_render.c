@@ -80,6 +80,13 @@ static const char chinese[] =
     "我们相信这些措施能使其持续低于目标，恳请恢复我们的销售权限。\n\n"
     "此致敬礼\n\n深圳市星辰贸易有限公司\n";
 
+static double cpu_seconds(void) {
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+           (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+}
+
 static double now(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -100,7 +107,7 @@ static int run(poa_pdf_context *ctx, const char *name, const char *md, const cha
     poa_error err;
     size_t bytes = 0;
     unsigned pages = 0;
-    double t0 = now();
+    double t0 = now(), c0 = cpu_seconds();
     for (int i = 0; i < n; i++) {
         poa_buf_reset(&out);
         if (poa_render_pdf(ctx, md, strlen(md), &opt, &out, &pages, NULL, &err) !=
@@ -111,12 +118,14 @@ static int run(poa_pdf_context *ctx, const char *name, const char *md, const cha
         }
         bytes = out.len;
     }
-    double dt = now() - t0;
+    double dt = now() - t0, cpu = cpu_seconds() - c0;
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
-    printf("%-8s %5d docs  %7.1f docs/s  %6.2f ms/doc  %6zu bytes/PDF  %u page(s)  "
-           "peak RSS %ld KB\n",
-           name, n, n / dt, dt * 1000.0 / n, bytes, pages, ru.ru_maxrss);
+    /* CPU time as well as wall time: on a shared machine the wall clock
+     * includes time spent waiting for a core */
+    printf("%-8s %5d docs  %7.1f docs/s wall  %7.1f docs/s CPU  %6.2f ms CPU/doc  %6zu "
+           "bytes/PDF  %u page(s)  peak RSS %ld KB\n",
+           name, n, n / dt, n / cpu, cpu * 1000.0 / n, bytes, pages, ru.ru_maxrss);
     if (prefix) {
         char path[1024];
         snprintf(path, sizeof path, "%s-%s.pdf", prefix, name);

@@ -180,7 +180,8 @@ poa_status poa_fontset__load(poa_fontset *fs, const char *dir, poa_error *err) {
         memset(face->advance, 0xFF, 65536 * sizeof *face->advance);
         span f = {(const unsigned char *)data.data, data.len};
         int bad = read_metrics(f, face->advance);
-        poa_buf_free(&data);
+        face->data = (unsigned char *)data.data; /* kept: documents load from memory */
+        face->size = data.len;
         if (bad) {
             poa_status st =
                 poa_error_set(err, POA_ERR_IO, face->path, 0, 0,
@@ -200,6 +201,8 @@ void poa_fontset__free(poa_fontset *fs) {
     }
     for (int i = 0; i < POA_FACE_COUNT; i++) {
         free(fs->face[i].advance);
+        free(fs->face[i].data);
         fs->face[i].advance = NULL;
+        fs->face[i].data = NULL;
     }
 }

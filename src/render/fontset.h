@@ -6,6 +6,7 @@
 #ifndef POAGEN_RENDER_FONTSET_H
 #define POAGEN_RENDER_FONTSET_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "poagen/error.h"
@@ -29,7 +30,9 @@ enum { POA_STYLE_BOLD = 1, POA_STYLE_ITALIC = 2 };
 
 typedef struct {
     char path[512];
-    uint16_t *advance; /* 65536 entries */
+    uint16_t *advance;   /* 65536 entries */
+    unsigned char *data; /* the whole file, read once per run */
+    size_t size;
 } poa_face;
 
 typedef struct {

@@ -700,14 +700,38 @@ static void HPDF_STDCALL on_hpdf_error(HPDF_STATUS error_no, HPDF_STATUS detail_
     }
 }
 
+/* Load a face into the document from the bytes read once per run.
+ * libharu 2.3.0 has no public loader from memory; HPDF_LoadTTFontFromFile
+ * re-reads the file with a seek and a read per table and glyph. The functions
+ * used here are declared in libharu's installed headers (hpdf_fontdef.h,
+ * hpdf_doc.h, hpdf_streams.h) and are what the file loader itself calls. */
 static HPDF_Font get_font(doc *d, int face) {
-    if (!d->hfont[face]) {
-        const char *name =
-            HPDF_LoadTTFontFromFile(d->pdf, d->ctx->fonts.face[face].path, HPDF_TRUE);
-        if (name) {
-            d->hfont[face] = HPDF_GetFont(d->pdf, name, "UTF-8");
-        }
+    if (d->hfont[face]) {
+        return d->hfont[face];
     }
+    const poa_face *f = &d->ctx->fonts.face[face];
+    HPDF_MMgr mmgr = d->pdf->mmgr;
+    HPDF_Stream s = HPDF_MemStream_New(mmgr, (HPDF_UINT)f->size);
+    if (!s) {
+        return NULL;
+    }
+    if (HPDF_Stream_Write(s, f->data, (HPDF_UINT)f->size) != HPDF_OK) {
+        HPDF_Stream_Free(s);
+        return NULL;
+    }
+    HPDF_FontDef def = HPDF_TTFontDef_Load(mmgr, s, HPDF_TRUE); /* owns s */
+    if (!def) {
+        return NULL;
+    }
+    /* The subset tag only has to be unique within the document; derive it
+     * from the face so that output does not depend on load order. */
+    char tag[7] = {'P', 'O', 'A', 'G', 'A', (char)('A' + face), '\0'};
+    HPDF_TTFontDef_SetTagName(def, tag);
+    if (HPDF_Doc_RegisterFontDef(d->pdf, def) != HPDF_OK) {
+        HPDF_FontDef_Free(def);
+        return NULL;
+    }
+    d->hfont[face] = HPDF_GetFont(d->pdf, def->base_font, "UTF-8");
     return d->hfont[face];
 }
 
