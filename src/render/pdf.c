@@ -47,7 +47,7 @@ static const float colors[][3] = {
     {0.20f, 0.20f, 0.20f}, /* code */
 };
 
-enum { A_SPACE = 1, A_HARD_BREAK = 2, A_FAKE_BOLD = 4, A_CODE_BG = 8 };
+enum { A_SPACE = 1, A_HARD_BREAK = 2, A_FAKE_BOLD = 4, A_CODE_BG = 8, A_SOFT = 16 };
 
 typedef struct {
     uint32_t cp;
@@ -325,9 +325,14 @@ static void add_inline(doc *d, cmark_node *n, run_style st) {
         add_text(d, lit, strlen(lit), &st, (unsigned)cmark_node_get_start_line(n),
                  (unsigned)cmark_node_get_start_column(n));
         break;
-    case CMARK_NODE_SOFTBREAK:
+    case CMARK_NODE_SOFTBREAK: {
+        size_t at = d->natoms;
         add_text(d, " ", 1, &st, 0, 0);
+        if (d->natoms > at) {
+            d->atoms[at].flags |= A_SOFT;
+        }
         break;
+    }
     case CMARK_NODE_LINEBREAK:
         add_hard_break(d);
         break;
@@ -360,6 +365,21 @@ static void add_inlines(doc *d, cmark_node *parent, run_style st) {
     for (cmark_node *c = cmark_node_first_child(parent); c; c = cmark_node_next(c)) {
         add_inline(d, c, st);
     }
+}
+
+/* Chinese is written without spaces: a line break in the source between two
+ * Chinese characters joins them, it does not become a space. */
+static void join_cjk_lines(doc *d, size_t a0) {
+    size_t w = a0;
+    for (size_t r = a0; r < d->natoms; r++) {
+        const atom *a = &d->atoms[r];
+        if ((a->flags & A_SOFT) && w > a0 && r + 1 < d->natoms &&
+            is_cjk(d->atoms[w - 1].cp) && is_cjk(d->atoms[r + 1].cp)) {
+            continue;
+        }
+        d->atoms[w++] = *a;
+    }
+    d->natoms = w;
 }
 
 /* ---- line breaking ---- */
@@ -486,6 +506,7 @@ static void layout_paragraph(doc *d, cmark_node *n) {
     run_style st = {0, 0, 0, BODY_SIZE, C_BODY, -1};
     size_t a0 = d->natoms;
     add_inlines(d, n, st);
+    join_cjk_lines(d, a0);
     layout_lines(d, a0, d->natoms, BODY_SIZE, BODY_LEADING, 0, 0);
     want_space(d, block_gap(d));
 }
@@ -503,6 +524,7 @@ static void layout_heading(doc *d, cmark_node *n) {
     want_space(d, before[level - 1]);
     size_t a0 = d->natoms;
     add_inlines(d, n, st);
+    join_cjk_lines(d, a0);
     layout_lines(d, a0, d->natoms, size, HEAD_LEADING, 1, 0);
     d->pending_space = after[level - 1];
 }
