@@ -32,7 +32,7 @@ typedef struct {
     int quoting;               /* 0 auto, 1 none, 2 rfc4180 */
     int32_t as_of;             /* POA_NO_DAY: from the data */
     poa_paper paper;
-    unsigned formats; /* poa_output_format bits */
+    unsigned formats;         /* poa_output_format bits */
     long long creation_epoch; /* SOURCE_DATE_EPOCH, or -1 */
     const poa_warner *warner;
 } poa_run_options;
@@ -63,9 +63,10 @@ typedef struct {
 typedef struct {
     unsigned pages;
     size_t lint_errors, lint_warnings;
-    poa_lint_result lint; /* findings on the generated draft; free with poa_lint_result_free */
-    char failed[128];     /* failed metric ids, space-separated */
-    char causes[512];     /* cause ids, space-separated */
+    poa_lint_result
+        lint; /* findings on the generated draft; free with poa_lint_result_free */
+    char failed[128]; /* failed metric ids, space-separated */
+    char causes[512]; /* cause ids, space-separated */
 } poa_generate_result;
 
 /* Generate the POA for one case into out_dir (created if needed): the
@@ -87,8 +88,9 @@ typedef void (*poa_batch_progress_fn)(const poa_batch_progress *p, void *payload
 /* Every case folder in cases_dir into out_dir/<case>/, plus summary.csv.
  * A failing case is reported and the rest go on. *failed_out counts the
  * cases that failed. Only a usage problem (no such folder) is an error. */
-poa_status poa_batch_run(const char *cases_dir, const char *out_dir, const poa_run_shared *shared,
-                         const poa_run_options *opt, poa_batch_progress_fn progress,
-                         void *payload, size_t *failed_out, poa_error *err);
+poa_status poa_batch_run(const char *cases_dir, const char *out_dir,
+                         const poa_run_shared *shared, const poa_run_options *opt,
+                         poa_batch_progress_fn progress, void *payload,
+                         size_t *failed_out, poa_error *err);
 
 #endif

@@ -13,7 +13,8 @@ typedef struct {
     int failed; /* set once an allocation failed; later appends do nothing */
 } poa_buf;
 
-#define POA_BUF_INIT {NULL, 0, 0, 0}
+#define POA_BUF_INIT                                                                     \
+    { NULL, 0, 0, 0 }
 
 void poa_buf_append(poa_buf *b, const char *s, size_t n);
 void poa_buf_puts(poa_buf *b, const char *s);

@@ -34,8 +34,8 @@ typedef struct {
 
 /* Fill the master template for opt->lang with model; appends Markdown to
  * out. Template errors name the template file, line and column. */
-poa_status poa_compose_poa(poa_buf *out, const json_t *model, const poa_compose_options *opt,
-                           poa_error *err);
+poa_status poa_compose_poa(poa_buf *out, const json_t *model,
+                           const poa_compose_options *opt, poa_error *err);
 
 /* The submission checklist (checklist.md) in the POA's language. */
 poa_status poa_compose_checklist(poa_buf *out, const json_t *model,

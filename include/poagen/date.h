@@ -23,13 +23,13 @@ void poa_day_format(int day, char out[11]);
  * Date-only values and times without an offset are already local.
  * Returns 0 on success, -1 when s[0..n) is not such a date; *column_out is
  * set to the 1-based offset of the first bad character on failure. */
-int poa_parse_iso_day(const char *s, size_t n, int utc_offset_minutes,
-                      int *day_out, unsigned *column_out);
+int poa_parse_iso_day(const char *s, size_t n, int utc_offset_minutes, int *day_out,
+                      unsigned *column_out);
 
 /* Day-first / month-first local formats (feedback report): order is
  * "dmy", "mdy", "ymd" or "ydm"-less; separators / . -; two-digit years are
  * 20YY. Returns 0 or -1 as above. */
-int poa_parse_local_day(const char *s, size_t n, const char *order,
-                        int *day_out, unsigned *column_out);
+int poa_parse_local_day(const char *s, size_t n, const char *order, int *day_out,
+                        unsigned *column_out);
 
 #endif

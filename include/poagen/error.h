@@ -41,8 +41,8 @@ poa_status poa_error_set(poa_error *err, poa_status status, const char *file,
     ;
 
 /* Emit a warning through w (which may be NULL or have a NULL fn). */
-void poa_warn(const poa_warner *w, const char *file, unsigned line,
-              unsigned column, const char *fmt, ...)
+void poa_warn(const poa_warner *w, const char *file, unsigned line, unsigned column,
+              const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 5, 6)))
 #endif

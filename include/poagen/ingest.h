@@ -25,9 +25,9 @@ typedef enum {
 typedef enum { POA_BY_NONE = 0, POA_BY_SELLER, POA_BY_BUYER } poa_cancelled_by;
 
 typedef enum {
-    POA_TRACKING_NONE = 0,     /* no tracking number */
-    POA_TRACKING_VALID,        /* matches its carrier's format */
-    POA_TRACKING_INVALID,      /* a known carrier, wrong format */
+    POA_TRACKING_NONE = 0,       /* no tracking number */
+    POA_TRACKING_VALID,          /* matches its carrier's format */
+    POA_TRACKING_INVALID,        /* a known carrier, wrong format */
     POA_TRACKING_UNKNOWN_CARRIER /* counted valid, flagged */
 } poa_tracking;
 
@@ -41,14 +41,14 @@ typedef struct {
     int32_t first_scan;
     int32_t promised_delivery;
     int32_t delivery;
-    uint32_t sku;          /* first SKU, index into poa_case.skus (UINT32_MAX: none) */
-    uint16_t product_line; /* index into poa_case.product_lines, 0xFFFF: none */
-    uint16_t carrier;      /* index into poa_case.carriers, 0xFFFF: none */
+    uint32_t sku;           /* first SKU, index into poa_case.skus (UINT32_MAX: none) */
+    uint16_t product_line;  /* index into poa_case.product_lines, 0xFFFF: none */
+    uint16_t carrier;       /* index into poa_case.carriers, 0xFFFF: none */
     uint16_t cancel_reason; /* index into poa_case.cancel_reasons, 0xFFFF: none */
-    uint8_t channel;       /* poa_channel */
-    uint8_t status;        /* poa_order_status */
-    uint8_t cancelled_by;  /* poa_cancelled_by */
-    uint8_t tracking;      /* poa_tracking */
+    uint8_t channel;        /* poa_channel */
+    uint8_t status;         /* poa_order_status */
+    uint8_t cancelled_by;   /* poa_cancelled_by */
+    uint8_t tracking;       /* poa_tracking */
 } poa_order;
 
 typedef struct {

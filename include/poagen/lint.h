@@ -24,7 +24,8 @@ typedef struct {
 /* The phrase lists and section names (templates/lint.xml), loaded once. */
 typedef struct poa_lint_rules poa_lint_rules;
 
-poa_status poa_lint_rules_load(poa_lint_rules **out, const char *data_dir, poa_error *err);
+poa_status poa_lint_rules_load(poa_lint_rules **out, const char *data_dir,
+                               poa_error *err);
 void poa_lint_rules_free(poa_lint_rules *r);
 
 typedef struct {
@@ -38,8 +39,9 @@ typedef struct {
 
 /* Run every check on text; issues are appended to out, sorted by position.
  * A file can opt out of a check with <!-- poagen-lint-disable ID -->. */
-poa_status poa_lint_text(poa_lint_result *out, const poa_lint_rules *rules, const char *text,
-                         size_t len, const poa_lint_options *opt, poa_error *err);
+poa_status poa_lint_text(poa_lint_result *out, const poa_lint_rules *rules,
+                         const char *text, size_t len, const poa_lint_options *opt,
+                         poa_error *err);
 size_t poa_lint_errors(const poa_lint_result *r);
 void poa_lint_result_free(poa_lint_result *r);
 

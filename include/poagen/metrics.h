@@ -21,8 +21,8 @@ typedef struct {
     long long numerator, denominator;
     double rate; /* numerator/denominator; meaningless when status is no-data */
     poa_metric_status status;
-    int immature;      /* defects can still arrive (ODR) */
-    long long young;   /* orders in the window younger than the maturity age */
+    int immature;       /* defects can still arrive (ODR) */
+    long long young;    /* orders in the window younger than the maturity age */
     int32_t settles_on; /* POA_NO_DAY when mature */
     const char *source; /* "data" (or "report" for a performance report's figure) */
     /* The same metric one window earlier, for the trend. */
@@ -51,8 +51,8 @@ void poa_metrics_free(poa_metrics *m);
 
 /* The first result for metric id in channel ("all", "mfn") and window
  * length (0: the metric's primary window), or NULL. */
-const poa_metric *poa_metrics_find(const poa_metrics *m, const char *id, const char *channel,
-                                   int window_days);
+const poa_metric *poa_metrics_find(const poa_metrics *m, const char *id,
+                                   const char *channel, int window_days);
 
 /* Is an order late for LSR as of day D? 1 late, 0 on time, -1 not
  * judgeable (no latest ship date, or not yet due). */

@@ -14,12 +14,13 @@ typedef enum { POA_PAPER_A4 = 0, POA_PAPER_LETTER = 1 } poa_paper;
 
 typedef struct {
     poa_paper paper;
-    const char *title;        /* document info and running header; may be NULL */
-    const char *author;       /* document info (the seller); may be NULL */
-    const char *subject;      /* document info; may be NULL */
-    const char *header_left;  /* running header, left (seller name); may be NULL */
-    const char *header_right; /* running header, right (case / marketplace); may be NULL */
-    const char *lang;         /* "en", "nl", "sv", "es", "da", "zh": footer wording */
+    const char *title;       /* document info and running header; may be NULL */
+    const char *author;      /* document info (the seller); may be NULL */
+    const char *subject;     /* document info; may be NULL */
+    const char *header_left; /* running header, left (seller name); may be NULL */
+    const char
+        *header_right; /* running header, right (case / marketplace); may be NULL */
+    const char *lang;  /* "en", "nl", "sv", "es", "da", "zh": footer wording */
     long long creation_epoch; /* seconds since 1970 for the info dates; -1: none */
 } poa_doc_options;
 

@@ -15,7 +15,7 @@
 
 typedef struct {
     const poa_finding *finding;
-    json_t *figures; /* the finding's figures as template values (owned) */
+    json_t *figures;           /* the finding's figures as template values (owned) */
     char *title, *explanation; /* Markdown, values escaped */
     char **actions, **prevent, **evidence;
     size_t nactions, nprevent, nevidence;

@@ -95,8 +95,7 @@ poa_status poa_buf_read_file(poa_buf *out, const char *path, size_t max_bytes,
     struct stat st;
     if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
         close(fd);
-        return poa_error_set(err, POA_ERR_IO, path, 0, 0,
-                             "is a folder, expected a file");
+        return poa_error_set(err, POA_ERR_IO, path, 0, 0, "is a folder, expected a file");
     }
     char chunk[65536];
     for (;;) {
@@ -115,9 +114,9 @@ poa_status poa_buf_read_file(poa_buf *out, const char *path, size_t max_bytes,
         }
         if (out->len + (size_t)n > max_bytes) {
             close(fd);
-            return poa_error_set(err, POA_ERR_PARSE, path, 0, 0,
-                                 "file is larger than %zu bytes — is this the right file?",
-                                 max_bytes);
+            return poa_error_set(
+                err, POA_ERR_PARSE, path, 0, 0,
+                "file is larger than %zu bytes — is this the right file?", max_bytes);
         }
         poa_buf_append(out, chunk, (size_t)n);
     }

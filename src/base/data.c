@@ -57,14 +57,16 @@ static size_t count_children(xmlNodePtr n, const char *name) {
 static void load_ltext(poa_arena *a, xmlNodePtr n, poa_ltext *out) {
     memset(out, 0, sizeof *out);
     char lang[16];
-    for (xmlNodePtr t = poa_xml_child(n, "text"); t && out->count < 8; t = poa_xml_next(t, "text")) {
+    for (xmlNodePtr t = poa_xml_child(n, "text"); t && out->count < 8;
+         t = poa_xml_next(t, "text")) {
         out->lang[out->count] = poa_arena_strdup(a, poa_xml_lang(t, lang));
         out->text[out->count] = text(a, t);
         out->count++;
     }
 }
 
-static poa_ltext *load_ltexts(poa_arena *a, xmlNodePtr n, const char *name, size_t *count) {
+static poa_ltext *load_ltexts(poa_arena *a, xmlNodePtr n, const char *name,
+                              size_t *count) {
     *count = count_children(n, name);
     poa_ltext *v = poa_arena_alloc(a, (*count ? *count : 1) * sizeof *v);
     size_t i = 0;
@@ -143,9 +145,10 @@ int poa_decimal_parse(const char *s, long long *units, int *scale) {
     return 0;
 }
 
-int poa_fraction_holds(poa_op op, long long numerator, long long denominator, long long units,
-                       int scale) {
-    /* numerator/denominator ? units/10^scale  <=>  numerator*10^scale ? units*denominator */
+int poa_fraction_holds(poa_op op, long long numerator, long long denominator,
+                       long long units, int scale) {
+    /* numerator/denominator ? units/10^scale  <=>  numerator*10^scale ? units*denominator
+     */
     __int128 left = numerator, right = (__int128)units * denominator;
     for (int i = 0; i < scale; i++) {
         left *= 10;
@@ -225,7 +228,8 @@ static void load_cause(poa_arena *a, xmlNodePtr n, poa_cause_def *c) {
     c->nremedy = count_children(n, "remedy");
     c->remedy = poa_arena_alloc(a, (c->nremedy + 1) * sizeof *c->remedy);
     i = 0;
-    for (xmlNodePtr k = poa_xml_child(n, "remedy"); k; k = poa_xml_next(k, "remedy"), i++) {
+    for (xmlNodePtr k = poa_xml_child(n, "remedy"); k;
+         k = poa_xml_next(k, "remedy"), i++) {
         c->remedy[i].name = attr(a, k, "name");
         c->remedy[i].value = num(attr(a, k, "value"));
     }
@@ -247,7 +251,8 @@ static void load_cause(poa_arena *a, xmlNodePtr n, poa_cause_def *c) {
     c->evidence = load_ltexts(a, n, "evidence", &c->nevidence);
 }
 
-static const char **load_strings(poa_arena *a, xmlNodePtr n, const char *name, size_t *count) {
+static const char **load_strings(poa_arena *a, xmlNodePtr n, const char *name,
+                                 size_t *count) {
     *count = count_children(n, name);
     const char **v = poa_arena_alloc(a, (*count + 1) * sizeof *v);
     size_t i = 0;
@@ -297,7 +302,8 @@ poa_status poa_rules_table_load(poa_data *d, const char *path, poa_error *err) {
     d->ncarriers = count_children(root, "carrier");
     d->carriers = poa_arena_alloc(a, (d->ncarriers + 1) * sizeof *d->carriers);
     i = 0;
-    for (xmlNodePtr k = poa_xml_child(root, "carrier"); k; k = poa_xml_next(k, "carrier"), i++) {
+    for (xmlNodePtr k = poa_xml_child(root, "carrier"); k;
+         k = poa_xml_next(k, "carrier"), i++) {
         d->carriers[i].id = attr(a, k, "id");
         d->carriers[i].aliases = load_strings(a, k, "alias", &d->carriers[i].naliases);
         d->carriers[i].formats = load_strings(a, k, "format", &d->carriers[i].nformats);
@@ -337,7 +343,8 @@ static poa_status load_marketplaces(poa_data *d, poa_error *err) {
     }
     xmlNodePtr root = xmlDocGetRootElement(doc);
     d->nmarketplaces = count_children(root, "marketplace");
-    d->marketplaces = poa_arena_alloc(a, (d->nmarketplaces + 1) * sizeof *d->marketplaces);
+    d->marketplaces =
+        poa_arena_alloc(a, (d->nmarketplaces + 1) * sizeof *d->marketplaces);
     size_t i = 0;
     for (xmlNodePtr k = poa_xml_child(root, "marketplace"); k;
          k = poa_xml_next(k, "marketplace"), i++) {
@@ -367,11 +374,13 @@ static poa_status load_marketplaces(poa_data *d, poa_error *err) {
             }
         }
         char *wc = attr(a, k, "withdrawn-claims-count");
-        m->withdrawn_claims_count = wc && (strcmp(wc, "true") == 0 || strcmp(wc, "1") == 0);
+        m->withdrawn_claims_count =
+            wc && (strcmp(wc, "true") == 0 || strcmp(wc, "1") == 0);
         m->nholidays = count_children(k, "holiday");
         m->holidays = poa_arena_alloc(a, (m->nholidays + 1) * sizeof(int));
         size_t h = 0;
-        for (xmlNodePtr x = poa_xml_child(k, "holiday"); x; x = poa_xml_next(x, "holiday")) {
+        for (xmlNodePtr x = poa_xml_child(k, "holiday"); x;
+             x = poa_xml_next(x, "holiday")) {
             char *t = text(a, x);
             int day;
             if (poa_parse_iso_day(t, strlen(t), 0, &day, NULL) == 0) {
@@ -415,13 +424,15 @@ static poa_status load_columns(poa_data *d, poa_error *err) {
     d->nreports = count_children(root, "report");
     d->reports = poa_arena_alloc(a, (d->nreports + 1) * sizeof *d->reports);
     size_t i = 0;
-    for (xmlNodePtr k = poa_xml_child(root, "report"); k; k = poa_xml_next(k, "report"), i++) {
+    for (xmlNodePtr k = poa_xml_child(root, "report"); k;
+         k = poa_xml_next(k, "report"), i++) {
         poa_report_def *r = &d->reports[i];
         r->id = attr(a, k, "id");
         r->ncolumns = count_children(k, "column");
         r->columns = poa_arena_alloc(a, (r->ncolumns + 1) * sizeof *r->columns);
         size_t j = 0;
-        for (xmlNodePtr c = poa_xml_child(k, "column"); c; c = poa_xml_next(c, "column"), j++) {
+        for (xmlNodePtr c = poa_xml_child(k, "column"); c;
+             c = poa_xml_next(c, "column"), j++) {
             poa_column_def *cd = &r->columns[j];
             cd->field = attr(a, c, "field");
             char *req = attr(a, c, "required");
@@ -429,7 +440,8 @@ static poa_status load_columns(poa_data *d, poa_error *err) {
             cd->aliases = load_strings(a, c, "alias", &cd->naliases);
             for (size_t x = 0; x < cd->naliases; x++) {
                 char buf[256];
-                poa_header_normalise(cd->aliases[x], strlen(cd->aliases[x]), buf, sizeof buf);
+                poa_header_normalise(cd->aliases[x], strlen(cd->aliases[x]), buf,
+                                     sizeof buf);
                 cd->aliases[x] = poa_arena_strdup(a, buf);
             }
         }
@@ -453,10 +465,12 @@ poa_status poa_data_load(poa_data **out, const char *dir, const char *rules_path
     struct stat st_dir;
     if (stat(dir, &st_dir) != 0 || !S_ISDIR(st_dir.st_mode)) {
         poa_data_free(d);
-        return poa_error_set(err, POA_ERR_IO, dir, 0, 0,
-                             "data folder not found — give it with --data or POAGEN_DATA");
+        return poa_error_set(
+            err, POA_ERR_IO, dir, 0, 0,
+            "data folder not found — give it with --data or POAGEN_DATA");
     }
-    poa_status st = poa_rules_table_load(d, rules_path ? rules_path : join(a, dir, "rules.xml"), err);
+    poa_status st =
+        poa_rules_table_load(d, rules_path ? rules_path : join(a, dir, "rules.xml"), err);
     if (st == POA_OK) {
         st = load_marketplaces(d, err);
     }

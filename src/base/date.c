@@ -148,7 +148,8 @@ int poa_parse_iso_day(const char *s, size_t n, int utc_offset_minutes, int *day_
     } else if ((s[i] == 'Z' || s[i] == 'z') && i + 1 == n) {
         has_offset = 1;
         i++;
-    } else if (n - i == 3 && (s[i] == 'U' || s[i] == 'u') && (s[i + 1] == 'T' || s[i + 1] == 't') &&
+    } else if (n - i == 3 && (s[i] == 'U' || s[i] == 'u') &&
+               (s[i + 1] == 'T' || s[i + 1] == 't') &&
                (s[i + 2] == 'C' || s[i + 2] == 'c')) {
         has_offset = 1;
         i += 3;

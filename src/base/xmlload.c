@@ -11,7 +11,8 @@ enum { MAX_XML_BYTES = 256 * 1024 * 1024 };
 
 /* Refuses every external resource: DTDs, external entities, XIncludes.
  * XML_PARSE_NONET alone still lets file:// through. */
-static xmlParserInputPtr deny_loader(const char *url, const char *id, xmlParserCtxtPtr ctxt) {
+static xmlParserInputPtr deny_loader(const char *url, const char *id,
+                                     xmlParserCtxtPtr ctxt) {
     (void)url;
     (void)id;
     (void)ctxt;
@@ -42,8 +43,9 @@ static void structured_error(void *payload, xmlErrorPtr e) {
         msg[--n] = '\0';
     }
     const char *file = e->file ? e->file : sink->name;
-    poa_error_set(sink->err, e->domain == XML_FROM_SCHEMASV ? POA_ERR_SCHEMA : POA_ERR_PARSE,
-                  file, e->line > 0 ? (unsigned)e->line : 0,
+    poa_error_set(sink->err,
+                  e->domain == XML_FROM_SCHEMASV ? POA_ERR_SCHEMA : POA_ERR_PARSE, file,
+                  e->line > 0 ? (unsigned)e->line : 0,
                   e->int2 > 0 ? (unsigned)e->int2 : 0, "%s", msg);
 }
 
@@ -104,8 +106,8 @@ poa_status poa_xml_load_memory(xmlDocPtr *out, const char *data, size_t len,
     xmlSetExternalEntityLoader(deny_loader);
     /* NONET, no NOENT/DTDLOAD/DTDATTR/XINCLUDE/HUGE: entities stay
      * unexpanded references and libxml2's amplification limits apply. */
-    int opts = XML_PARSE_NONET | XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOWARNING |
-               XML_PARSE_NOERROR;
+    int opts = XML_PARSE_NONET | XML_PARSE_NONET | XML_PARSE_BIG_LINES |
+               XML_PARSE_NOWARNING | XML_PARSE_NOERROR;
     xmlDocPtr doc = xmlCtxtReadMemory(ctxt, data, (int)len, name, NULL, opts);
     int wellformed = ctxt->wellFormed;
     xmlFreeParserCtxt(ctxt);
@@ -169,7 +171,8 @@ xmlChar *poa_xml_text(xmlNodePtr node) {
     while (s < n && (t[s] == ' ' || t[s] == '\n' || t[s] == '\t' || t[s] == '\r')) {
         s++;
     }
-    while (n > s && (t[n - 1] == ' ' || t[n - 1] == '\n' || t[n - 1] == '\t' || t[n - 1] == '\r')) {
+    while (n > s && (t[n - 1] == ' ' || t[n - 1] == '\n' || t[n - 1] == '\t' ||
+                     t[n - 1] == '\r')) {
         n--;
     }
     memmove(t, t + s, n - s);
@@ -179,7 +182,8 @@ xmlChar *poa_xml_text(xmlNodePtr node) {
 
 xmlNodePtr poa_xml_next(xmlNodePtr node, const char *name) {
     for (xmlNodePtr c = node ? node->next : NULL; c; c = c->next) {
-        if (c->type == XML_ELEMENT_NODE && (!name || xmlStrcmp(c->name, BAD_CAST name) == 0)) {
+        if (c->type == XML_ELEMENT_NODE &&
+            (!name || xmlStrcmp(c->name, BAD_CAST name) == 0)) {
             return c;
         }
     }
@@ -188,7 +192,8 @@ xmlNodePtr poa_xml_next(xmlNodePtr node, const char *name) {
 
 xmlNodePtr poa_xml_child(xmlNodePtr node, const char *name) {
     for (xmlNodePtr c = node ? node->children : NULL; c; c = c->next) {
-        if (c->type == XML_ELEMENT_NODE && (!name || xmlStrcmp(c->name, BAD_CAST name) == 0)) {
+        if (c->type == XML_ELEMENT_NODE &&
+            (!name || xmlStrcmp(c->name, BAD_CAST name) == 0)) {
             return c;
         }
     }

@@ -36,14 +36,15 @@ static void csv_field(poa_buf *b, const char *s) {
     poa_buf_putc(b, '"');
 }
 
-poa_status poa_batch_run(const char *cases_dir, const char *out_dir, const poa_run_shared *shared,
-                         const poa_run_options *opt, poa_batch_progress_fn progress,
-                         void *payload, size_t *failed_out, poa_error *err) {
+poa_status poa_batch_run(const char *cases_dir, const char *out_dir,
+                         const poa_run_shared *shared, const poa_run_options *opt,
+                         poa_batch_progress_fn progress, void *payload,
+                         size_t *failed_out, poa_error *err) {
     *failed_out = 0;
     DIR *dir = opendir(cases_dir);
     if (!dir) {
-        return poa_error_set(err, POA_ERR_ARG, cases_dir, 0, 0, "cannot open the cases folder: %s",
-                             strerror(errno));
+        return poa_error_set(err, POA_ERR_ARG, cases_dir, 0, 0,
+                             "cannot open the cases folder: %s", strerror(errno));
     }
     char **names = NULL;
     size_t n = 0, cap = 0;
@@ -80,8 +81,9 @@ poa_status poa_batch_run(const char *cases_dir, const char *out_dir, const poa_r
                              strerror(errno));
     }
     poa_buf csv = POA_BUF_INIT;
-    poa_buf_puts(&csv, "case,status,failed_metrics,causes,lint_errors,lint_warnings,pages,error,"
-                       "poa_md,poa_pdf\n");
+    poa_buf_puts(
+        &csv, "case,status,failed_metrics,causes,lint_errors,lint_warnings,pages,error,"
+              "poa_md,poa_pdf\n");
     poa_batch_progress p = {n, 0, 0, 0, NULL, 0, NULL};
     for (size_t i = 0; i < n; i++) {
         char in[4096], out[4096];
@@ -89,16 +91,18 @@ poa_status poa_batch_run(const char *cases_dir, const char *out_dir, const poa_r
         snprintf(out, sizeof out, "%s/%s", out_dir, names[i]);
         poa_generate_result res;
         poa_error cerr = {0};
-        poa_status st = safe_name(names[i])
-                            ? poa_generate_case(in, out, shared, opt, &res, &cerr)
-                            : poa_error_set(&cerr, POA_ERR_ARG, in, 0, 0, "unsafe case name");
+        poa_status st =
+            safe_name(names[i])
+                ? poa_generate_case(in, out, shared, opt, &res, &cerr)
+                : poa_error_set(&cerr, POA_ERR_ARG, in, 0, 0, "unsafe case name");
         csv_field(&csv, names[i]);
         if (st == POA_OK) {
             poa_buf_printf(&csv, ",ok,");
             csv_field(&csv, res.failed);
             poa_buf_putc(&csv, ',');
             csv_field(&csv, res.causes);
-            poa_buf_printf(&csv, ",%zu,%zu,%u,,", res.lint_errors, res.lint_warnings, res.pages);
+            poa_buf_printf(&csv, ",%zu,%zu,%u,,", res.lint_errors, res.lint_warnings,
+                           res.pages);
             char rel[4200];
             snprintf(rel, sizeof rel, "%s/poa.md", names[i]);
             csv_field(&csv, rel);
@@ -126,8 +130,9 @@ poa_status poa_batch_run(const char *cases_dir, const char *out_dir, const poa_r
     }
     char path[4096];
     snprintf(path, sizeof path, "%s/summary.csv", out_dir);
-    poa_status st = csv.failed ? poa_error_set(err, POA_ERR_NOMEM, path, 0, 0, "out of memory")
-                               : poa_write_file_atomic(path, csv.data, csv.len, err);
+    poa_status st = csv.failed
+                        ? poa_error_set(err, POA_ERR_NOMEM, path, 0, 0, "out of memory")
+                        : poa_write_file_atomic(path, csv.data, csv.len, err);
     poa_buf_free(&csv);
     for (size_t i = 0; i < n; i++) {
         free(names[i]);

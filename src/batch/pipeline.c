@@ -23,11 +23,12 @@ poa_status poa_analysis_run(poa_analysis *out, const char *case_path, const poa_
     }
     if (st == POA_OK) {
         out->lang = poa_compose_language(out->kase, opt->lang);
-        st = poa_rules_apply(&out->remedies, out->diagnosis, out->kase, d, out->lang, err);
+        st =
+            poa_rules_apply(&out->remedies, out->diagnosis, out->kase, d, out->lang, err);
     }
     if (st == POA_OK) {
-        out->model = poa_model_build(out->kase, out->metrics, out->diagnosis, out->remedies, d,
-                                     out->lang);
+        out->model = poa_model_build(out->kase, out->metrics, out->diagnosis,
+                                     out->remedies, d, out->lang);
         if (!out->model) {
             st = poa_error_set(err, POA_ERR_NOMEM, case_path, 0, 0, "out of memory");
         }
@@ -54,8 +55,8 @@ static poa_status make_dir(const char *path, poa_error *err) {
         if (*p == '/') {
             *p = '\0';
             if (mkdir(tmp, 0755) != 0 && errno != EEXIST) {
-                return poa_error_set(err, POA_ERR_IO, tmp, 0, 0, "cannot create folder: %s",
-                                     strerror(errno));
+                return poa_error_set(err, POA_ERR_IO, tmp, 0, 0,
+                                     "cannot create folder: %s", strerror(errno));
             }
             *p = '/';
         }
@@ -90,7 +91,8 @@ poa_status poa_generate_case(const char *case_path, const char *out_dir,
         append_ids(result->failed, sizeof result->failed, a.diagnosis->failed[i]->id);
     }
     for (size_t i = 0; i < a.diagnosis->nfindings; i++) {
-        append_ids(result->causes, sizeof result->causes, a.diagnosis->findings[i].cause->id);
+        append_ids(result->causes, sizeof result->causes,
+                   a.diagnosis->findings[i].cause->id);
     }
     enum { NFILES = 5 };
     pending_file files[NFILES] = {{"poa.md", POA_BUF_INIT},
@@ -129,8 +131,8 @@ poa_status poa_generate_case(const char *case_path, const char *out_dir,
     /* The page count feeds the page-budget check, so the PDF is laid out
      * even when it is not written. */
     if (st == POA_OK && shared->pdf) {
-        st = poa_render_pdf(shared->pdf, md.data ? md.data : "", md.len, &doc, &files[2].buf,
-                            &result->pages, opt->warner, err);
+        st = poa_render_pdf(shared->pdf, md.data ? md.data : "", md.len, &doc,
+                            &files[2].buf, &result->pages, opt->warner, err);
     }
     if (st == POA_OK && (opt->formats & POA_OUT_CHECKLIST)) {
         st = poa_compose_checklist(&files[3].buf, a.model, &co, err);
@@ -149,8 +151,8 @@ poa_status poa_generate_case(const char *case_path, const char *out_dir,
                                          ? causes
                                          : (size_t)shared->data->page_budget_max);
         poa_lint_options lo = {a.lang, 0, result->pages, budget ? budget : 1, NULL, 0};
-        st = poa_lint_text(&result->lint, shared->lint_rules, md.data ? md.data : "", md.len, &lo,
-                           err);
+        st = poa_lint_text(&result->lint, shared->lint_rules, md.data ? md.data : "",
+                           md.len, &lo, err);
         for (size_t i = 0; i < result->lint.count; i++) {
             if (result->lint.items[i].severity == POA_LINT_ERROR) {
                 result->lint_errors++;

@@ -20,7 +20,8 @@ static const char usage_text[] =
     "  generate CASE -o DIR\n"
     "                    write the Plan of Action (poa.md, poa.html, poa.pdf,\n"
     "                    checklist.md, analysis.json) and review it\n"
-    "                    (--format md,html,pdf,checklist,json --lang L --paper a4|letter\n"
+    "                    (--format md,html,pdf,checklist,json --lang L --paper "
+    "a4|letter\n"
     "                    --template FILE --strict)\n"
     "  inspect CASE      list the files found, their type, encoding, rows and dates\n"
     "  lint FILE...      review drafts (--template for templates; --format text|json;\n"
@@ -38,7 +39,8 @@ static const char usage_text[] =
     "  --quoting Q       auto (default), none or rfc4180\n"
     "  -h, --help        this help;  --version  the version\n"
     "\n"
-    "Exit status: 0 done, 1 findings (lint errors, failed batch cases, generate --strict),\n"
+    "Exit status: 0 done, 1 findings (lint errors, failed batch cases, generate "
+    "--strict),\n"
     "2 usage or input error.\n";
 
 typedef struct {
@@ -56,7 +58,8 @@ typedef struct {
 static void print_warning(const poa_error *w, void *payload) {
     (void)payload;
     if (w->file[0]) {
-        fprintf(stderr, "%s:%u:%u: warning: %s\n", w->file, w->line, w->column, w->message);
+        fprintf(stderr, "%s:%u:%u: warning: %s\n", w->file, w->line, w->column,
+                w->message);
     } else {
         fprintf(stderr, "poagen: warning: %s\n", w->message);
     }
@@ -91,8 +94,9 @@ static unsigned parse_formats(const char *s, int *ok) {
     static const struct {
         const char *name;
         unsigned bit;
-    } names[] = {{"md", POA_OUT_MD},         {"html", POA_OUT_HTML}, {"pdf", POA_OUT_PDF},
-                 {"checklist", POA_OUT_CHECKLIST}, {"json", POA_OUT_JSON}, {"all", POA_OUT_ALL}};
+    } names[] = {{"md", POA_OUT_MD},     {"html", POA_OUT_HTML},
+                 {"pdf", POA_OUT_PDF},   {"checklist", POA_OUT_CHECKLIST},
+                 {"json", POA_OUT_JSON}, {"all", POA_OUT_ALL}};
     unsigned bits = 0;
     *ok = 1;
     char buf[256];
@@ -172,8 +176,10 @@ static int cmd_analyze(cli *c) {
             free(s);
         }
     } else if (strcmp(fmt, "md") == 0) {
-        printf("# Account health as of %s\n\n", a.metrics->as_of == POA_NO_DAY ? "-" : day);
-        printf("| metric | channel | window | from | to | n/d | rate | target | status |\n");
+        printf("# Account health as of %s\n\n",
+               a.metrics->as_of == POA_NO_DAY ? "-" : day);
+        printf(
+            "| metric | channel | window | from | to | n/d | rate | target | status |\n");
         printf("|---|---|---|---|---|---|---|---|---|\n");
         for (size_t i = 0; i < a.metrics->count; i++) {
             const poa_metric *m = &a.metrics->items[i];
@@ -184,10 +190,13 @@ static int cmd_analyze(cli *c) {
                 poa_format_percent_lang(m->rate, "en", rate, sizeof rate);
             }
             poa_format_percent_lang(m->def->target, "en", target, sizeof target);
-            printf("| %s | %s | %d days | %s | %s | %lld/%lld | %s | %s %s | %s%s |\n", m->id,
-                   m->channel, m->window_days, from, to, m->numerator, m->denominator, rate,
+            printf("| %s | %s | %d days | %s | %s | %lld/%lld | %s | %s %s | %s%s |\n",
+                   m->id, m->channel, m->window_days, from, to, m->numerator,
+                   m->denominator, rate,
                    m->def->op == POA_OP_LT || m->def->op == POA_OP_LE ? "<" : ">", target,
-                   m->status == POA_PASS ? "pass" : m->status == POA_FAIL ? "**fail**" : "no data",
+                   m->status == POA_PASS   ? "pass"
+                   : m->status == POA_FAIL ? "**fail**"
+                                           : "no data",
                    m->immature ? " (immature)" : "");
         }
         if (a.diagnosis->nfindings) {
@@ -197,13 +206,13 @@ static int cmd_analyze(cli *c) {
             const poa_finding *f = &a.diagnosis->findings[i];
             char share[32];
             poa_format_percent_lang(f->share, "en", share, sizeof share);
-            printf("%zu. %s — %s (explains %s)\n", i + 1, f->metric ? f->metric->id : "policy",
-                   f->cause->id, share);
+            printf("%zu. %s — %s (explains %s)\n", i + 1,
+                   f->metric ? f->metric->id : "policy", f->cause->id, share);
         }
     } else {
         printf("as of %s\n", a.metrics->as_of == POA_NO_DAY ? "-" : day);
-        printf("%-5s %-4s %4s  %-22s  %14s %8s    %-8s %s\n", "metric", "chan", "win", "window",
-               "n/d", "rate", "target", "status");
+        printf("%-5s %-4s %4s  %-22s  %14s %8s    %-8s %s\n", "metric", "chan", "win",
+               "window", "n/d", "rate", "target", "status");
         for (size_t i = 0; i < a.metrics->count; i++) {
             print_metric_text(&a.metrics->items[i]);
         }
@@ -220,7 +229,8 @@ static int cmd_analyze(cli *c) {
     return finish_stdout();
 }
 
-static void print_lint(const char *file, const poa_lint_result *r, int json, json_t *all) {
+static void print_lint(const char *file, const poa_lint_result *r, int json,
+                       json_t *all) {
     for (size_t i = 0; i < r->count; i++) {
         const poa_lint_issue *is = &r->items[i];
         const char *sev = is->severity == POA_LINT_ERROR ? "error" : "warning";
@@ -234,8 +244,8 @@ static void print_lint(const char *file, const poa_lint_result *r, int json, jso
             json_object_set_new(o, "message", json_string(is->message));
             json_array_append_new(all, o);
         } else {
-            printf("%s:%u:%u: %s: %s [%s]\n", file, is->line, is->column, sev, is->message,
-                   is->check);
+            printf("%s:%u:%u: %s: %s [%s]\n", file, is->line, is->column, sev,
+                   is->message, is->check);
         }
     }
 }
@@ -283,7 +293,8 @@ static int cmd_generate(cli *c) {
         char path[4096];
         snprintf(path, sizeof path, "%s/poa.md", c->out_dir);
         print_lint(path, &res.lint, 0, NULL);
-        fprintf(stderr, "poagen: wrote %s (%u page%s); review: %zu error%s, %zu warning%s\n",
+        fprintf(stderr,
+                "poagen: wrote %s (%u page%s); review: %zu error%s, %zu warning%s\n",
                 c->out_dir, res.pages, res.pages == 1 ? "" : "s", res.lint_errors,
                 res.lint_errors == 1 ? "" : "s", res.lint_warnings,
                 res.lint_warnings == 1 ? "" : "s");
@@ -308,13 +319,15 @@ static int cmd_inspect(cli *c) {
     }
     poa_case *k;
     poa_error e;
-    poa_ingest_options io = {c->run.marketplace, c->run.encoding, c->run.quoting, &warner};
+    poa_ingest_options io = {c->run.marketplace, c->run.encoding, c->run.quoting,
+                             &warner};
     if (poa_case_load(&k, c->args[0], d, &io, &e) != POA_OK) {
         poa_data_free(d);
         return report(&e);
     }
     printf("case: %s\n", c->args[0]);
-    printf("marketplace: %s\n", k->marketplace ? k->marketplace->names[0] : "unknown (UTC, English)");
+    printf("marketplace: %s\n",
+           k->marketplace ? k->marketplace->names[0] : "unknown (UTC, English)");
     if (k->info.present) {
         printf("case.xml: seller %s, account %s\n", k->info.seller_name,
                k->info.account_status ? k->info.account_status : "-");
@@ -327,8 +340,8 @@ static int cmd_inspect(cli *c) {
             poa_day_format(f->last_day, b);
         }
         printf("%s: %s, %s, %s-separated, %llu rows (%llu repeated order rows), %s..%s",
-               f->path, f->type, f->encoding, f->delimiter == ',' ? "comma" : "tab", f->rows,
-               f->duplicates, a, b);
+               f->path, f->type, f->encoding, f->delimiter == ',' ? "comma" : "tab",
+               f->rows, f->duplicates, a, b);
         if (f->quoted_fields) {
             printf(", %llu quoted fields", f->quoted_fields);
         }
@@ -370,8 +383,8 @@ static int cmd_lint(cli *c) {
             break;
         }
         poa_lint_result r = {0};
-        poa_lint_options lo = {c->lang, c->template_mode, c->pages, c->budget, c->disabled,
-                               c->ndisabled};
+        poa_lint_options lo = {c->lang,   c->template_mode, c->pages,
+                               c->budget, c->disabled,      c->ndisabled};
         if (poa_lint_text(&r, lr, text.data, text.len, &lo, &e) != POA_OK) {
             rc = report(&e);
         }
@@ -394,8 +407,9 @@ static int cmd_lint(cli *c) {
         }
         json_decref(all);
     } else if (rc == EXIT_OK) {
-        printf("%zu error%s, %zu warning%s in %d file%s\n", errors, errors == 1 ? "" : "s",
-               warnings, warnings == 1 ? "" : "s", c->nargs, c->nargs == 1 ? "" : "s");
+        printf("%zu error%s, %zu warning%s in %d file%s\n", errors,
+               errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s", c->nargs,
+               c->nargs == 1 ? "" : "s");
     }
     poa_lint_rules_free(lr);
     poa_data_free(d);
@@ -409,8 +423,8 @@ static int cmd_lint(cli *c) {
 static void batch_progress(const poa_batch_progress *p, void *payload) {
     const cli *c = payload;
     if (p->current_failed && p->error) {
-        fprintf(stderr, "%s: failed: %s:%u:%u: %s\n", p->current, p->error->file, p->error->line,
-                p->error->column, p->error->message);
+        fprintf(stderr, "%s: failed: %s:%u:%u: %s\n", p->current, p->error->file,
+                p->error->line, p->error->column, p->error->message);
     }
     if (!c->quiet) {
         fprintf(stderr, "[%zu/%zu] %s%s (%zu failed)\n", p->done, p->total, p->current,
@@ -433,8 +447,8 @@ static int cmd_batch(cli *c) {
     size_t failed = 0;
     poa_error e;
     c->run.warner = NULL; /* per-case warnings would drown the progress lines */
-    if (poa_batch_run(c->args[0], c->out_dir, &shared, &c->run, batch_progress, c, &failed, &e) !=
-        POA_OK) {
+    if (poa_batch_run(c->args[0], c->out_dir, &shared, &c->run, batch_progress, c,
+                      &failed, &e) != POA_OK) {
         rc = report(&e);
     } else {
         rc = failed ? EXIT_FINDINGS : EXIT_OK;
@@ -497,35 +511,49 @@ int main(int argc, char **argv) {
     cli c;
     memset(&c, 0, sizeof c);
     c.run.as_of = POA_NO_DAY;
-    c.run.formats = POA_OUT_MD | POA_OUT_HTML | POA_OUT_PDF | POA_OUT_CHECKLIST | POA_OUT_JSON;
+    c.run.formats =
+        POA_OUT_MD | POA_OUT_HTML | POA_OUT_PDF | POA_OUT_CHECKLIST | POA_OUT_JSON;
     c.run.creation_epoch = -1;
     c.run.warner = &warner;
     const char *sde = getenv("SOURCE_DATE_EPOCH");
     if (sde && *sde) {
         c.run.creation_epoch = strtoll(sde, NULL, 10);
     }
-    enum { O_DATA = 256, O_RULES, O_ASOF, O_LANG, O_PAPER, O_TEMPLATE, O_STRICT, O_MARKET,
-           O_ENC, O_QUOTING, O_DISABLE, O_PAGES, O_BUDGET, O_QUIET };
-    struct option opts[] = {
-        {"data", required_argument, 0, O_DATA},
-        {"rules", required_argument, 0, O_RULES},
-        {"format", required_argument, 0, 'f'},
-        {"output", required_argument, 0, 'o'},
-        {"as-of", required_argument, 0, O_ASOF},
-        {"lang", required_argument, 0, O_LANG},
-        {"paper", required_argument, 0, O_PAPER},
-        {"template", required_argument, 0, O_TEMPLATE},
-        {"strict", no_argument, 0, O_STRICT},
-        {"marketplace", required_argument, 0, O_MARKET},
-        {"encoding", required_argument, 0, O_ENC},
-        {"quoting", required_argument, 0, O_QUOTING},
-        {"disable", required_argument, 0, O_DISABLE},
-        {"pages", required_argument, 0, O_PAGES},
-        {"budget", required_argument, 0, O_BUDGET},
-        {"quiet", no_argument, 0, O_QUIET},
-        {"jobs", required_argument, 0, 'j'},
-        {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
+    enum {
+        O_DATA = 256,
+        O_RULES,
+        O_ASOF,
+        O_LANG,
+        O_PAPER,
+        O_TEMPLATE,
+        O_STRICT,
+        O_MARKET,
+        O_ENC,
+        O_QUOTING,
+        O_DISABLE,
+        O_PAGES,
+        O_BUDGET,
+        O_QUIET
+    };
+    struct option opts[] = {{"data", required_argument, 0, O_DATA},
+                            {"rules", required_argument, 0, O_RULES},
+                            {"format", required_argument, 0, 'f'},
+                            {"output", required_argument, 0, 'o'},
+                            {"as-of", required_argument, 0, O_ASOF},
+                            {"lang", required_argument, 0, O_LANG},
+                            {"paper", required_argument, 0, O_PAPER},
+                            {"template", required_argument, 0, O_TEMPLATE},
+                            {"strict", no_argument, 0, O_STRICT},
+                            {"marketplace", required_argument, 0, O_MARKET},
+                            {"encoding", required_argument, 0, O_ENC},
+                            {"quoting", required_argument, 0, O_QUOTING},
+                            {"disable", required_argument, 0, O_DISABLE},
+                            {"pages", required_argument, 0, O_PAGES},
+                            {"budget", required_argument, 0, O_BUDGET},
+                            {"quiet", no_argument, 0, O_QUIET},
+                            {"jobs", required_argument, 0, 'j'},
+                            {"help", no_argument, 0, 'h'},
+                            {0, 0, 0, 0}};
     /* lint --template marks the files as templates; elsewhere --template
      * names a consultant's own master template. */
     for (struct option *o = opts; o->name; o++) {
@@ -630,7 +658,8 @@ int main(int argc, char **argv) {
         int ok;
         c.run.formats = parse_formats(c.format, &ok);
         if (!ok || !c.run.formats) {
-            return usage_error("--format '%s': use md, html, pdf, checklist, json or all", c.format);
+            return usage_error("--format '%s': use md, html, pdf, checklist, json or all",
+                               c.format);
         }
     }
     if (strcmp(cmd, "analyze") == 0) {

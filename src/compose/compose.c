@@ -69,7 +69,8 @@ static json_t *metric_json(const poa_metric *m, const char *lang) {
     json_object_set_new(o, "to", day_or_null(m->to));
     json_object_set_new(o, "numerator", json_integer(m->numerator));
     json_object_set_new(o, "denominator", json_integer(m->denominator));
-    json_object_set_new(o, "rate", m->status == POA_NO_DATA ? json_null() : json_real(m->rate));
+    json_object_set_new(o, "rate",
+                        m->status == POA_NO_DATA ? json_null() : json_real(m->rate));
     if (m->status == POA_NO_DATA) {
         json_object_set_new(o, "rate_pct", json_null());
     } else {
@@ -94,10 +95,10 @@ static json_t *metric_json(const poa_metric *m, const char *lang) {
     json_t *prev = json_object();
     json_object_set_new(prev, "numerator", json_integer(m->prev_numerator));
     json_object_set_new(prev, "denominator", json_integer(m->prev_denominator));
-    json_object_set_new(prev, "rate", m->prev_denominator
-                                          ? json_real((double)m->prev_numerator /
-                                                      (double)m->prev_denominator)
-                                          : json_null());
+    json_object_set_new(prev, "rate",
+                        m->prev_denominator ? json_real((double)m->prev_numerator /
+                                                        (double)m->prev_denominator)
+                                            : json_null());
     json_object_set_new(o, "previous", prev);
     json_object_set_new(o, "trend", json_string(trend(m)));
     if (strcmp(m->id, "lsr") == 0) {
@@ -108,7 +109,8 @@ static json_t *metric_json(const poa_metric *m, const char *lang) {
         json_object_set_new(o, "unknown_carrier", json_integer(m->unknown_carrier));
     } else if (strcmp(m->id, "odr") == 0) {
         json_t *comp = json_object();
-        json_object_set_new(comp, "negative_feedback", json_integer(m->negative_feedback));
+        json_object_set_new(comp, "negative_feedback",
+                            json_integer(m->negative_feedback));
         json_object_set_new(comp, "claims", json_integer(m->claims));
         json_object_set_new(comp, "chargebacks", json_integer(m->chargebacks));
         json_object_set_new(o, "components", comp);
@@ -130,22 +132,26 @@ static json_t *finding_json(const poa_finding *f, const poa_remedy *rem, size_t 
                             const char *lang) {
     json_t *o = json_object();
     json_object_set_new(o, "rank", json_integer((json_int_t)rank));
-    json_object_set_new(o, "metric", f->metric ? json_string(f->metric->id) : json_null());
+    json_object_set_new(o, "metric",
+                        f->metric ? json_string(f->metric->id) : json_null());
     json_object_set_new(o, "cause", json_string(f->cause->id));
     json_object_set_new(o, "share", json_real(f->share));
     char pct[32];
     poa_format_percent_lang(f->share, lang, pct, sizeof pct);
     json_object_set_new(o, "share_pct", json_string(pct));
-    json_object_set_new(o, "source", json_string(f->cause->source ? f->cause->source : "poagen"));
-    json_object_set_new(o, "figures", rem ? json_deep_copy(rem->figures)
-                                          : poa_figures_to_json(&f->figures, lang));
+    json_object_set_new(o, "source",
+                        json_string(f->cause->source ? f->cause->source : "poagen"));
+    json_object_set_new(o, "figures",
+                        rem ? json_deep_copy(rem->figures)
+                            : poa_figures_to_json(&f->figures, lang));
     if (rem) {
         json_object_set_new(o, "title", json_string(rem->title));
         json_object_set_new(o, "explanation", json_string(rem->explanation));
         json_object_set_new(o, "actions", texts_json(rem->actions, rem->nactions));
         json_object_set_new(o, "prevent", texts_json(rem->prevent, rem->nprevent));
         json_object_set_new(o, "evidence", texts_json(rem->evidence, rem->nevidence));
-        json_object_set_new(o, "missing_facts", json_integer((json_int_t)rem->missing_facts));
+        json_object_set_new(o, "missing_facts",
+                            json_integer((json_int_t)rem->missing_facts));
     }
     return o;
 }
@@ -169,6 +175,22 @@ json_t *poa_model_build(const poa_case *c, const poa_metrics *m, const poa_diagn
         json_array_append_new(failed, metric_json(dx->failed[i], lang));
     }
     json_object_set_new(root, "failed", failed);
+    /* What the POA leads with: the failed metrics the notice names, else
+     * the contractual ones that failed, else whatever failed. */
+    json_t *headline = json_array();
+    for (int pass = 0; pass < 3 && json_array_size(headline) == 0; pass++) {
+        for (size_t i = 0; i < dx->nfailed; i++) {
+            const poa_metric *fm = dx->failed[i];
+            int take = pass == 2 || (pass == 1 && fm->def->contractual);
+            for (size_t k = 0; pass == 0 && k < c->info.nnotice_causes; k++) {
+                take |= strcmp(c->info.notice_causes[k], fm->id) == 0;
+            }
+            if (take) {
+                json_array_append_new(headline, metric_json(fm, lang));
+            }
+        }
+    }
+    json_object_set_new(root, "headline", headline);
     json_t *findings = json_array(), *causes = json_object(), *what_if = json_array();
     for (size_t i = 0; i < dx->nfindings; i++) {
         const poa_finding *f = &dx->findings[i];
@@ -186,15 +208,18 @@ json_t *poa_model_build(const poa_case *c, const poa_metrics *m, const poa_diagn
             json_object_set_new(w, "finding", json_string(f->cause->id));
             json_object_set_new(w, "metric", json_string(f->metric->id));
             json_object_set_new(w, "change", json_string(change));
-            json_object_set_new(w, "numerator_before", json_integer(f->what_if.numerator_before));
+            json_object_set_new(w, "numerator_before",
+                                json_integer(f->what_if.numerator_before));
             json_object_set_new(w, "denominator_before",
                                 json_integer(f->what_if.denominator_before));
-            json_object_set_new(w, "numerator_after", json_integer(f->what_if.numerator_after));
+            json_object_set_new(w, "numerator_after",
+                                json_integer(f->what_if.numerator_after));
             json_object_set_new(w, "denominator_after",
                                 json_integer(f->what_if.denominator_after));
-            json_object_set_new(w, "rate_after", f->what_if.denominator_after
-                                                     ? json_real(f->what_if.rate_after)
-                                                     : json_null());
+            json_object_set_new(w, "rate_after",
+                                f->what_if.denominator_after
+                                    ? json_real(f->what_if.rate_after)
+                                    : json_null());
             json_array_append_new(what_if, w);
         }
     }
@@ -215,15 +240,18 @@ json_t *poa_model_build(const poa_case *c, const poa_metrics *m, const poa_diagn
     json_object_set_new(seller, "email", str_or_null(info->email));
     json_object_set_new(root, "seller", seller);
     json_t *mp = json_object();
-    json_object_set_new(mp, "id", str_or_null(c->marketplace ? c->marketplace->id : NULL));
-    json_object_set_new(mp, "name", str_or_null(c->marketplace ? c->marketplace->names[0]
-                                                                : info->marketplace));
+    json_object_set_new(mp, "id",
+                        str_or_null(c->marketplace ? c->marketplace->id : NULL));
+    json_object_set_new(
+        mp, "name",
+        str_or_null(c->marketplace ? c->marketplace->names[0] : info->marketplace));
     json_object_set_new(root, "marketplace", mp);
     json_t *account = json_object();
     json_object_set_new(account, "status", str_or_null(info->account_status));
     /* One flag per status, so logic-less templates can word each case. */
-    static const char *const statuses[] = {"active",      "at-risk", "under-review", "on-hold",
-                                           "locked",      "deactivated", "suspended", NULL};
+    static const char *const statuses[] = {"active",    "at-risk", "under-review",
+                                           "on-hold",   "locked",  "deactivated",
+                                           "suspended", NULL};
     for (size_t i = 0; statuses[i]; i++) {
         char key[32];
         snprintf(key, sizeof key, "%s", statuses[i]);
@@ -270,8 +298,8 @@ static int load_partial(const char *name, poa_buf *out, void *payload) {
         return 0;
     }
     for (const char *s = name; *s; s++) {
-        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-' || *s == '_' ||
-              *s == '/' || *s == '.')) {
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-' ||
+              *s == '_' || *s == '/' || *s == '.')) {
             return 0;
         }
     }
@@ -317,7 +345,10 @@ static poa_status render_template(poa_buf *out, const json_t *model,
         return st;
     }
     partial_ctx pc = {{tdir, lang_dir}, err};
-    poa_mustache_options mo = {.escape = POA_ESCAPE_MARKDOWN, .partials = load_partial, .payload = &pc, .name = master};
+    poa_mustache_options mo = {.escape = POA_ESCAPE_MARKDOWN,
+                               .partials = load_partial,
+                               .payload = &pc,
+                               .name = master};
     st = poa_mustache_render(tpl.data, tpl.len, model, &mo, out, err);
     poa_buf_free(&tpl);
     if (st == POA_OK && out->failed) {
@@ -326,8 +357,8 @@ static poa_status render_template(poa_buf *out, const json_t *model,
     return st;
 }
 
-poa_status poa_compose_poa(poa_buf *out, const json_t *model, const poa_compose_options *opt,
-                           poa_error *err) {
+poa_status poa_compose_poa(poa_buf *out, const json_t *model,
+                           const poa_compose_options *opt, poa_error *err) {
     return render_template(out, model, opt, "poa", err);
 }
 

@@ -452,15 +452,36 @@ static void put_html(poa_buf *out, const char *s, size_t n) {
     poa_buf_append(out, s + run, n - run);
 }
 
-/* Every ASCII punctuation character CommonMark can read as markup, and '='
- * for setext headings. */
-static int md_special(char c) {
-    return c != '\0' && strchr("\\`*_{}[]()#+-.!<>|~&=", c) != NULL;
+/* Characters that are markup wherever they stand: emphasis, code spans,
+ * escapes, raw HTML and autolinks. Escaping only these (and the few
+ * position-dependent cases below) keeps dates, prices and domain names
+ * readable in the Markdown a seller edits: "2026-11-18", "Amazon.co.uk". */
+static int md_always_special(char c) {
+    return c != '\0' && strchr("\\`*_{}<", c) != NULL;
+}
+
+/* Could '&' start an entity reference ("&amp;", "&#39;")? */
+static int entity_start(const char *s, size_t i, size_t n) {
+    if (i + 1 >= n) {
+        return 0;
+    }
+    char c = s[i + 1];
+    return c == '#' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* Is the output at the start of a line (only spaces since the last newline)?
+ * There a value's first characters could open a block: heading, list,
+ * quote, thematic break, setext underline or link reference definition. */
+static int at_line_start(const poa_buf *out) {
+    size_t i = out->len;
+    while (i > 0 && out->data[i - 1] == ' ') {
+        i--;
+    }
+    return i == 0 || out->data[i - 1] == '\n';
 }
 
 /* White space collapses to one space and is trimmed, so a value never
- * starts a line (no heading, list, quote, or indented code from data) and
- * never ends one in a hard break; punctuation is backslash-escaped. */
+ * starts a line of its own and never ends one in a hard break. */
 static void put_markdown(poa_buf *out, const char *s, size_t n) {
     size_t a = 0, b = n;
     while (a < b && is_space(s[a])) {
@@ -469,15 +490,32 @@ static void put_markdown(poa_buf *out, const char *s, size_t n) {
     while (b > a && is_space(s[b - 1])) {
         b--;
     }
+    if (a < b && at_line_start(out)) {
+        size_t d = a;
+        while (d < b && s[d] >= '0' && s[d] <= '9') {
+            d++;
+        }
+        if (d > a && d < b && (s[d] == '.' || s[d] == ')')) {
+            /* "1986. A year" would open an ordered list. */
+            poa_buf_append(out, s + a, d - a);
+            poa_buf_putc(out, '\\');
+            a = d;
+        } else if (strchr("#+-=>[|~", s[a]) != NULL) {
+            poa_buf_putc(out, '\\');
+        }
+    }
     size_t run = a;
     for (size_t i = a; i < b; i++) {
+        int special = md_always_special(s[i]) || (s[i] == '&' && entity_start(s, i, b)) ||
+                      /* "](" is what turns brackets into a link or image */
+                      (s[i] == '(' && i > a && s[i - 1] == ']');
         if (is_space(s[i])) {
             poa_buf_append(out, s + run, i - run);
             if (!is_space(s[i - 1])) {
                 poa_buf_putc(out, ' ');
             }
             run = i + 1;
-        } else if (md_special(s[i])) {
+        } else if (special) {
             poa_buf_append(out, s + run, i - run);
             poa_buf_putc(out, '\\');
             run = i;

@@ -54,15 +54,17 @@ static void metric_figures(poa_figures *f, const poa_metric *m) {
 
 /* Late shipments: handling time, weekday clustering, late confirmation
  * of parcels that left on time, and the SKU behind most late orders. */
-static void lsr_drivers(const poa_case *c, const poa_data *d, const poa_metric *m, int32_t as_of,
-                        poa_figures *f) {
-    long long late = 0, short_late = 0, weekend_late = 0, weekend_all = 0, confirm_late = 0;
+static void lsr_drivers(const poa_case *c, const poa_data *d, const poa_metric *m,
+                        int32_t as_of, poa_figures *f) {
+    long long late = 0, short_late = 0, weekend_late = 0, weekend_all = 0,
+              confirm_late = 0;
     long long by_weekday[7] = {0};
     long long *by_sku = calloc(c->nskus ? c->nskus : 1, sizeof *by_sku);
     for (size_t i = 0; i < c->norders; i++) {
         const poa_order *o = &c->orders[i];
         if (o->channel != POA_CH_MFN || o->status == POA_ORDER_CANCELLED ||
-            o->latest_ship == POA_NO_DAY || o->latest_ship < m->from || o->latest_ship > m->to) {
+            o->latest_ship == POA_NO_DAY || o->latest_ship < m->from ||
+            o->latest_ship > m->to) {
             continue;
         }
         int is_late = poa_order_late(o, as_of);
@@ -78,7 +80,8 @@ static void lsr_drivers(const poa_case *c, const poa_data *d, const poa_metric *
         late++;
         by_weekday[wd]++;
         weekend_late += weekendish;
-        int handling = poa_business_days_between(c->marketplace, o->purchase, o->latest_ship);
+        int handling =
+            poa_business_days_between(c->marketplace, o->purchase, o->latest_ship);
         short_late += handling <= d->short_handling_days;
         if (o->ship != POA_NO_DAY && o->first_scan != POA_NO_DAY &&
             o->first_scan <= o->latest_ship) {
@@ -99,8 +102,9 @@ static void lsr_drivers(const poa_case *c, const poa_data *d, const poa_metric *
     put(f, "weekend_lift", base > 0 ? ratio(weekend_late, late) / base : 0, 0);
     put(f, "late_confirmation", (double)confirm_late, 1);
     put(f, "late_confirmation_share", ratio(confirm_late, late), 0);
-    static const char *const wd_names[7] = {"late_mon", "late_tue", "late_wed", "late_thu",
-                                            "late_fri", "late_sat", "late_sun"};
+    static const char *const wd_names[7] = {"late_mon", "late_tue", "late_wed",
+                                            "late_thu", "late_fri", "late_sat",
+                                            "late_sun"};
     for (int k = 0; k < 7; k++) {
         put(f, wd_names[k], (double)by_weekday[k], 1);
     }
@@ -122,8 +126,8 @@ static void lsr_drivers(const poa_case *c, const poa_data *d, const poa_metric *
 /* Replay the window as if every handling time shorter than `days`
  * business days had been `days`: the expected ship day moves later, which
  * can also move the order into another window. */
-static void lsr_what_if_handling(const poa_case *c, const poa_metric *m, int32_t as_of, int days,
-                                 poa_what_if *w) {
+static void lsr_what_if_handling(const poa_case *c, const poa_metric *m, int32_t as_of,
+                                 int days, poa_what_if *w) {
     long long num = 0, den = 0;
     for (size_t i = 0; i < c->norders; i++) {
         const poa_order *o = &c->orders[i];
@@ -132,7 +136,8 @@ static void lsr_what_if_handling(const poa_case *c, const poa_metric *m, int32_t
             continue;
         }
         poa_order moved = *o;
-        int handling = poa_business_days_between(c->marketplace, o->purchase, o->latest_ship);
+        int handling =
+            poa_business_days_between(c->marketplace, o->purchase, o->latest_ship);
         if (handling < days) {
             int32_t day = o->purchase;
             for (int k = 0; k < days;) {
@@ -161,7 +166,8 @@ static void lsr_what_if_handling(const poa_case *c, const poa_metric *m, int32_t
 static int conditions_hold(const poa_cause_def *cause, const poa_figures *f) {
     for (size_t i = 0; i < cause->nwhen; i++) {
         const poa_figure *g = poa_figures_get(f, cause->when[i].driver);
-        if (!g || g->text || !poa_op_holds(cause->when[i].op, g->value, cause->when[i].value)) {
+        if (!g || g->text ||
+            !poa_op_holds(cause->when[i].op, g->value, cause->when[i].value)) {
             return 0;
         }
     }
@@ -173,7 +179,8 @@ static int metric_rank(const poa_metric *m) {
 }
 
 static int cmp_failed(const void *a, const void *b) {
-    const poa_metric *x = *(const poa_metric *const *)a, *y = *(const poa_metric *const *)b;
+    const poa_metric *x = *(const poa_metric *const *)a,
+                     *y = *(const poa_metric *const *)b;
     int rx = metric_rank(x), ry = metric_rank(y);
     if (rx != ry) {
         return rx - ry;
@@ -183,7 +190,8 @@ static int cmp_failed(const void *a, const void *b) {
 
 static int cmp_finding(const void *a, const void *b) {
     const poa_finding *x = a, *y = b;
-    int mx = x->metric ? metric_rank(x->metric) : 2, my = y->metric ? metric_rank(y->metric) : 2;
+    int mx = x->metric ? metric_rank(x->metric) : 2,
+        my = y->metric ? metric_rank(y->metric) : 2;
     if (mx != my) {
         return mx - my;
     }
@@ -251,12 +259,15 @@ poa_status poa_diagnose(poa_diagnosis **out, const poa_case *c, const poa_metric
                                          &f->what_if);
                     f->what_if.change = "handling_days";
                     put(&f->figures, "what_if_days", cause->remedy[p].value, 1);
-                    put(&f->figures, "what_if_late", (double)f->what_if.numerator_after, 1);
+                    put(&f->figures, "what_if_late", (double)f->what_if.numerator_after,
+                        1);
                     put(&f->figures, "what_if_denominator",
                         (double)f->what_if.denominator_after, 1);
                     put(&f->figures, "what_if_rate", f->what_if.rate_after, 0);
                     put(&f->figures, "what_if_avoided",
-                        (double)(f->what_if.numerator_before - f->what_if.numerator_after), 1);
+                        (double)(f->what_if.numerator_before -
+                                 f->what_if.numerator_after),
+                        1);
                 }
             }
         }
@@ -270,8 +281,8 @@ poa_status poa_diagnose(poa_diagnosis **out, const poa_case *c, const poa_metric
         const char *named = c->info.notice_causes[n];
         for (size_t i = 0; i < d->ncauses; i++) {
             const poa_cause_def *cause = &d->causes[i];
-            if (cause->metric[0] || (strcmp(cause->id, named) != 0 &&
-                                     strcmp(cause->notice, named) != 0)) {
+            if (cause->metric[0] ||
+                (strcmp(cause->id, named) != 0 && strcmp(cause->notice, named) != 0)) {
                 continue;
             }
             int seen = 0;

@@ -83,7 +83,8 @@ poa_status poa_ingest__case_file(poa_case *c, const char *path, const poa_data *
     info->nfacts = count(facts, "fact");
     info->facts = poa_arena_alloc(a, (info->nfacts + 1) * sizeof *info->facts);
     i = 0;
-    for (xmlNodePtr k = poa_xml_child(facts, "fact"); k; k = poa_xml_next(k, "fact"), i++) {
+    for (xmlNodePtr k = poa_xml_child(facts, "fact"); k;
+         k = poa_xml_next(k, "fact"), i++) {
         info->facts[i].name = dup_attr(a, k, "name");
         info->facts[i].value = dup_text(a, k);
     }

@@ -79,8 +79,8 @@ static int parse_day(const poa_case *c, const poa_field *f, int *day, unsigned *
         *day = utc_day;
         return 0;
     }
-    return poa_parse_iso_day(f->p, f->n, poa_marketplace_offset(c->marketplace, utc_day), day,
-                             col);
+    return poa_parse_iso_day(f->p, f->n, poa_marketplace_offset(c->marketplace, utc_day),
+                             day, col);
 }
 
 static int field_is(const poa_field *f, const char *s) {
@@ -104,7 +104,8 @@ typedef struct {
     int matched;
 } header_match;
 
-static int match_header(const poa_report_def *r, const poa_field *h, size_t nh, header_match *m) {
+static int match_header(const poa_report_def *r, const poa_field *h, size_t nh,
+                        header_match *m) {
     m->report = r;
     m->matched = 0;
     char norm[256];
@@ -151,13 +152,14 @@ static const poa_field *get(const poa_field *row, size_t n, int col) {
 }
 
 static poa_status bad_field(poa_error *err, poa_table_reader *r, const char *path,
-                            unsigned long line, int col, unsigned offset, const char *what,
-                            const poa_field *f) {
+                            unsigned long line, int col, unsigned offset,
+                            const char *what, const poa_field *f) {
     unsigned column = poa_table_field_column(r, (size_t)col) + (offset ? offset - 1 : 0);
     return poa_error_set(err, POA_ERR_PARSE, path, (unsigned)line, column,
                          "%s: '%.*s' — %s", what, (int)(f->n > 60 ? 60 : f->n), f->p,
-                         strstr(what, "date") ? "write it as YYYY-MM-DD or ISO 8601 date-time"
-                                              : "correct the value or remove the row");
+                         strstr(what, "date")
+                             ? "write it as YYYY-MM-DD or ISO 8601 date-time"
+                             : "correct the value or remove the row");
 }
 
 static int grow_array(void **p, size_t *cap, size_t need, size_t size) {
@@ -216,12 +218,14 @@ static poa_status read_orders(loader *L, poa_table_reader *r, const header_match
                               const char *path, poa_input_file *file, poa_error *err) {
     poa_case *c = L->c;
     int col_id = column_of(m, "order_id"), col_pd = column_of(m, "purchase_date");
-    int col_ch = column_of(m, "fulfillment_channel"), col_st = column_of(m, "order_status");
+    int col_ch = column_of(m, "fulfillment_channel"),
+        col_st = column_of(m, "order_status");
     int col_sc = column_of(m, "sales_channel"), col_sku = column_of(m, "sku");
     int col_pl = column_of(m, "product_line"), col_ls = column_of(m, "latest_ship_date");
     int col_sd = column_of(m, "ship_date"), col_fs = column_of(m, "first_scan_date");
     int col_car = column_of(m, "carrier"), col_tr = column_of(m, "tracking_number");
-    int col_pdd = column_of(m, "promised_delivery_date"), col_dd = column_of(m, "delivery_date");
+    int col_pdd = column_of(m, "promised_delivery_date"),
+        col_dd = column_of(m, "delivery_date");
     int col_cb = column_of(m, "cancelled_by"), col_cr = column_of(m, "cancel_reason");
     const int date_cols[6] = {col_ls, col_sd, col_fs, col_pdd, col_dd, -1};
     const poa_field *row;
@@ -260,13 +264,15 @@ static poa_status read_orders(loader *L, poa_table_reader *r, const header_match
         for (int k = 0; k < 5; k++) {
             const poa_field *f = get(row, n, date_cols[k]);
             dates[k] = POA_NO_DAY;
-            if (date_cols[k] >= 0 && !field_empty(f) && parse_day(c, f, &dates[k], &off) != 0) {
+            if (date_cols[k] >= 0 && !field_empty(f) &&
+                parse_day(c, f, &dates[k], &off) != 0) {
                 return bad_field(err, r, path, line, date_cols[k], off, "not a date", f);
             }
         }
         const poa_field *fch = get(row, n, col_ch);
         uint8_t channel;
-        if (field_is(fch, "Merchant") || field_is(fch, "MFN") || field_is(fch, "Seller")) {
+        if (field_is(fch, "Merchant") || field_is(fch, "MFN") ||
+            field_is(fch, "Seller")) {
             channel = POA_CH_MFN;
         } else if (field_is(fch, "Amazon") || field_is(fch, "AFN")) {
             channel = POA_CH_AFN;
@@ -287,20 +293,23 @@ static poa_status read_orders(loader *L, poa_table_reader *r, const header_match
             status = POA_ORDER_CANCELLED;
         }
         const poa_field *fcb = get(row, n, col_cb);
-        uint8_t by = field_is(fcb, "seller") ? POA_BY_SELLER
+        uint8_t by = field_is(fcb, "seller")  ? POA_BY_SELLER
                      : field_is(fcb, "buyer") ? POA_BY_BUYER
                                               : POA_BY_NONE;
-        uint32_t sku = field_empty(get(row, n, col_sku))
-                           ? UINT32_MAX
-                           : poa_intern(&L->skus, get(row, n, col_sku)->p, get(row, n, col_sku)->n);
+        uint32_t sku =
+            field_empty(get(row, n, col_sku))
+                ? UINT32_MAX
+                : poa_intern(&L->skus, get(row, n, col_sku)->p, get(row, n, col_sku)->n);
         uint16_t carrier = intern16(&L->carriers, get(row, n, col_car));
 
         uint32_t at = poa_id_index_get(&L->ids, id);
         poa_order *o;
         if (at == UINT32_MAX) {
-            if (grow_array((void **)&c->orders, &L->orders_cap, c->norders + 1, sizeof *o) != 0 ||
+            if (grow_array((void **)&c->orders, &L->orders_cap, c->norders + 1,
+                           sizeof *o) != 0 ||
                 poa_id_index_put(&L->ids, id, (uint32_t)c->norders) != 0) {
-                return poa_error_set(err, POA_ERR_NOMEM, path, (unsigned)line, 0, "out of memory");
+                return poa_error_set(err, POA_ERR_NOMEM, path, (unsigned)line, 0,
+                                     "out of memory");
             }
             at = (uint32_t)c->norders++;
             o = &c->orders[at];
@@ -327,8 +336,8 @@ static poa_status read_orders(loader *L, poa_table_reader *r, const header_match
              * order counts once; later rows only fill what is still empty. */
             o = &c->orders[at];
             file->duplicates++;
-            int32_t *slots[5] = {&o->latest_ship, &o->ship, &o->first_scan, &o->promised_delivery,
-                                 &o->delivery};
+            int32_t *slots[5] = {&o->latest_ship, &o->ship, &o->first_scan,
+                                 &o->promised_delivery, &o->delivery};
             for (int k = 0; k < 5; k++) {
                 if (*slots[k] == POA_NO_DAY) {
                     *slots[k] = dates[k];
@@ -337,8 +346,8 @@ static poa_status read_orders(loader *L, poa_table_reader *r, const header_match
             if (o->sku == UINT32_MAX) {
                 o->sku = sku;
             } else if (sku != UINT32_MAX && sku != o->sku) {
-                if (grow_array((void **)&c->order_skus, &L->order_skus_cap, c->norder_skus + 1,
-                               sizeof *c->order_skus) != 0) {
+                if (grow_array((void **)&c->order_skus, &L->order_skus_cap,
+                               c->norder_skus + 1, sizeof *c->order_skus) != 0) {
                     return poa_error_set(err, POA_ERR_NOMEM, path, (unsigned)line, 0,
                                          "out of memory");
                 }
@@ -361,8 +370,8 @@ static poa_status read_orders(loader *L, poa_table_reader *r, const header_match
     return POA_OK;
 }
 
-static int parse_feedback_day(const poa_case *c, const poa_field *f, int *day, unsigned *col,
-                              int *ambiguous) {
+static int parse_feedback_day(const poa_case *c, const poa_field *f, int *day,
+                              unsigned *col, int *ambiguous) {
     *ambiguous = 0;
     if (f->n >= 10 && f->p[4] == '-') {
         return poa_parse_iso_day(f->p, f->n, 0, day, col);
@@ -412,11 +421,12 @@ static poa_status read_feedback(loader *L, poa_table_reader *r, const header_mat
         unsigned off = 0;
         if (parse_feedback_day(c, fd, &day, &off, &amb) != 0) {
             if (amb) {
-                return poa_error_set(err, POA_ERR_PARSE, path, (unsigned)line,
-                                     poa_table_field_column(r, (size_t)col_d),
-                                     "ambiguous date '%.*s' (day/month or month/day?) — name "
-                                     "the marketplace in case.xml or with --marketplace",
-                                     (int)(fd->n > 40 ? 40 : fd->n), fd->p);
+                return poa_error_set(
+                    err, POA_ERR_PARSE, path, (unsigned)line,
+                    poa_table_field_column(r, (size_t)col_d),
+                    "ambiguous date '%.*s' (day/month or month/day?) — name "
+                    "the marketplace in case.xml or with --marketplace",
+                    (int)(fd->n > 40 ? 40 : fd->n), fd->p);
             }
             return bad_field(err, r, path, line, col_d, off, "not a feedback date", fd);
         }
@@ -427,14 +437,15 @@ static poa_status read_feedback(loader *L, poa_table_reader *r, const header_mat
         const poa_field *frm = get(row, n, col_rm);
         if (grow_array((void **)&c->feedback, &L->feedback_cap, c->nfeedback + 1,
                        sizeof *c->feedback) != 0) {
-            return poa_error_set(err, POA_ERR_NOMEM, path, (unsigned)line, 0, "out of memory");
+            return poa_error_set(err, POA_ERR_NOMEM, path, (unsigned)line, 0,
+                                 "out of memory");
         }
         poa_feedback *fb = &c->feedback[c->nfeedback++];
         fb->order_id = id;
         fb->day = day;
         fb->rating = (uint8_t)(fr->p[0] - '0');
-        fb->removed = field_is(frm, "yes") || field_is(frm, "true") || field_is(frm, "1") ||
-                      field_is(frm, "y");
+        fb->removed = field_is(frm, "yes") || field_is(frm, "true") ||
+                      field_is(frm, "1") || field_is(frm, "y");
         const poa_field *fc = get(row, n, col_c);
         fb->comment = poa_arena_strndup(c->arena, fc->p, fc->n);
         fb->line = line;
@@ -479,7 +490,8 @@ static poa_status open_detect(loader *L, const char *path, poa_table_reader **ou
     memset(best, 0, sizeof *best);
     header_match cand;
     for (size_t i = 0; i < L->data->nreports; i++) {
-        if (match_header(&L->data->reports[i], h, nh, &cand) && cand.matched > best->matched) {
+        if (match_header(&L->data->reports[i], h, nh, &cand) &&
+            cand.matched > best->matched) {
             *best = cand;
         }
     }
@@ -559,11 +571,12 @@ static poa_status compile_carriers(loader *L, poa_error *err) {
     for (size_t i = 0; i < d->ncarriers; i++) {
         L->carrier_re_first[i] = L->ncarrier_re;
         for (size_t k = 0; k < d->carriers[i].nformats; k++) {
-            if (regcomp(&L->carrier_re[L->ncarrier_re], d->carriers[i].formats[k], REG_EXTENDED) !=
-                0) {
-                return poa_error_set(err, POA_ERR_SCHEMA, d->rules_path, 0, 0,
-                                     "carrier '%s': format '%s' is not a valid regular expression",
-                                     d->carriers[i].id, d->carriers[i].formats[k]);
+            if (regcomp(&L->carrier_re[L->ncarrier_re], d->carriers[i].formats[k],
+                        REG_EXTENDED) != 0) {
+                return poa_error_set(
+                    err, POA_ERR_SCHEMA, d->rules_path, 0, 0,
+                    "carrier '%s': format '%s' is not a valid regular expression",
+                    d->carriers[i].id, d->carriers[i].formats[k]);
             }
             L->ncarrier_re++;
         }
@@ -583,8 +596,8 @@ static void finish(loader *L) {
     c->ncancel_reasons = L->reasons.count;
 }
 
-static const char *const skip_exts[] = {"pdf", "png", "jpg", "jpeg", "gif", "md", "html",
-                                        "htm", "doc", "docx", "eml", "zip", NULL};
+static const char *const skip_exts[] = {"pdf", "png", "jpg",  "jpeg", "gif", "md", "html",
+                                        "htm", "doc", "docx", "eml",  "zip", NULL};
 
 poa_status poa_case_load(poa_case **out, const char *path, const poa_data *data,
                          const poa_ingest_options *opt, poa_error *err) {
@@ -619,8 +632,8 @@ poa_status poa_case_load(poa_case **out, const char *path, const poa_data *data,
     if (st == POA_OK && !single) {
         DIR *dir = opendir(path);
         if (!dir) {
-            st = poa_error_set(err, POA_ERR_IO, path, 0, 0, "cannot open the case folder: %s",
-                               strerror(errno));
+            st = poa_error_set(err, POA_ERR_IO, path, 0, 0,
+                               "cannot open the case folder: %s", strerror(errno));
         } else {
             struct dirent *e;
             size_t cap = 0;
@@ -652,7 +665,8 @@ poa_status poa_case_load(poa_case **out, const char *path, const poa_data *data,
         c->marketplace = poa_data_marketplace(data, opt->marketplace);
         if (!c->marketplace) {
             st = poa_error_set(err, POA_ERR_ARG, NULL, 0, 0,
-                               "unknown marketplace '%s' — see marketplaces.xml", opt->marketplace);
+                               "unknown marketplace '%s' — see marketplaces.xml",
+                               opt->marketplace);
         }
     }
     /* case.xml first: it names the marketplace, which decides time zone,

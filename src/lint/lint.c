@@ -16,7 +16,8 @@
 const char *const poa_lint_checks[][2] = {
     {"placeholder", "an unfilled [[TO FILL: ...]] fact: the seller must supply it"},
     {"unresolved-tag", "a {{...}} template tag left in a draft"},
-    {"missing-section", "a required section (root cause, actions, prevention, evidence) is absent"},
+    {"missing-section",
+     "a required section (root cause, actions, prevention, evidence) is absent"},
     {"section-order", "required sections out of the order reviewers expect"},
     {"root-cause-figures", "the root cause section quotes no figure"},
     {"action-no-date", "an action taken without a date or number: reviewers want proof"},
@@ -25,7 +26,8 @@ const char *const poa_lint_checks[][2] = {
     {"emotional", "emotional, pleading or threatening language"},
     {"minimising", "the problem is played down"},
     {"other-case", "a reference to other cases or earlier contacts"},
-    {"future-tense-prevention", "a preventive measure written as a promise ('will') instead of a standing practice"},
+    {"future-tense-prevention",
+     "a preventive measure written as a promise ('will') instead of a standing practice"},
     {"page-budget", "longer than its page budget"},
     {"template-syntax", "the template does not parse"},
     {NULL, NULL}};
@@ -111,7 +113,8 @@ static int is_word(int32_t c) {
 }
 
 /* Position of needle in hay on word boundaries, or -1. */
-static long find(const int32_t *hay, size_t nh, const int32_t *needle, size_t nn, size_t from) {
+static long find(const int32_t *hay, size_t nh, const int32_t *needle, size_t nn,
+                 size_t from) {
     if (nn == 0 || nh < nn) {
         return -1;
     }
@@ -130,7 +133,8 @@ static long find(const int32_t *hay, size_t nh, const int32_t *needle, size_t nn
     return -1;
 }
 
-poa_status poa_lint_rules_load(poa_lint_rules **out, const char *data_dir, poa_error *err) {
+poa_status poa_lint_rules_load(poa_lint_rules **out, const char *data_dir,
+                               poa_error *err) {
     *out = NULL;
     char path[4096], xsd[4096];
     snprintf(path, sizeof path, "%s/lint.xml", data_dir);
@@ -222,15 +226,15 @@ static int disabled(const run *R, const char *check) {
     return memmem(R->text, R->len, marker, strlen(marker)) != NULL;
 }
 
-static void issue(run *R, const char *check, poa_severity sev, unsigned line, unsigned col,
-                  const char *fmt, ...)
+static void issue(run *R, const char *check, poa_severity sev, unsigned line,
+                  unsigned col, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 6, 7)))
 #endif
     ;
 
-static void issue(run *R, const char *check, poa_severity sev, unsigned line, unsigned col,
-                  const char *fmt, ...) {
+static void issue(run *R, const char *check, poa_severity sev, unsigned line,
+                  unsigned col, const char *fmt, ...) {
     if (disabled(R, check)) {
         return;
     }
@@ -316,7 +320,8 @@ static void check_placeholders(run *R, const line_t *lines, size_t n) {
                 const char *end = memchr(l->p + k, ']', l->n - k);
                 int len = end ? (int)(end - (l->p + k)) : (int)(l->n - k);
                 issue(R, "placeholder", POA_LINT_ERROR, l->no, (unsigned)s + 1,
-                      "unfilled fact: %.*s — supply it in case.xml <facts> and generate again",
+                      "unfilled fact: %.*s — supply it in case.xml <facts> and generate "
+                      "again",
                       len > 200 ? 200 : len, l->p + k);
                 k += 6;
             }
@@ -324,7 +329,8 @@ static void check_placeholders(run *R, const line_t *lines, size_t n) {
         if (!R->opt->template_mode) {
             const char *t = memmem(l->p, l->n, "{{", 2);
             if (t) {
-                issue(R, "unresolved-tag", POA_LINT_ERROR, l->no, (unsigned)(t - l->p) + 1,
+                issue(R, "unresolved-tag", POA_LINT_ERROR, l->no,
+                      (unsigned)(t - l->p) + 1,
                       "template tag left in the draft — fill it or remove it");
             }
         }
@@ -360,8 +366,8 @@ static int heading(const line_t *l, const char **text, size_t *n) {
     return level;
 }
 
-static void check_sections(run *R, const poa_lint_rules *rules, const line_t *lines, size_t n,
-                           const char *lang) {
+static void check_sections(run *R, const poa_lint_rules *rules, const line_t *lines,
+                           size_t n, const char *lang) {
     long last_line = -1;
     const char *last_name = NULL;
     size_t last_len = 0;
@@ -387,7 +393,8 @@ static void check_sections(run *R, const poa_lint_rules *rules, const line_t *li
         char name[128];
         size_t k = 0;
         for (size_t c = 0; c < sec->n && k + 4 < sizeof name; c++) {
-            k += (size_t)utf8proc_encode_char(sec->folded[c], (utf8proc_uint8_t *)name + k);
+            k += (size_t)utf8proc_encode_char(sec->folded[c],
+                                              (utf8proc_uint8_t *)name + k);
         }
         name[k] = '\0';
         if (found < 0) {
@@ -408,8 +415,8 @@ static void check_sections(run *R, const poa_lint_rules *rules, const line_t *li
 
 /* Per-section content checks: figures in the root cause, dates or numbers
  * in every action taken, standing practice (not promises) in prevention. */
-static void check_section_content(run *R, const poa_lint_rules *rules, const line_t *lines,
-                                  size_t n, const char *lang) {
+static void check_section_content(run *R, const poa_lint_rules *rules,
+                                  const line_t *lines, size_t n, const char *lang) {
     const char *current = NULL;
     long root_start = -1;
     int root_digits = 0;
@@ -420,7 +427,8 @@ static void check_section_content(run *R, const poa_lint_rules *rules, const lin
         if (level > 0 && level <= 2) {
             if (current && strcmp(current, "root-cause") == 0 && !root_digits) {
                 issue(R, "root-cause-figures", POA_LINT_ERROR, lines[root_start].no, 1,
-                      "the root cause quotes no figure — give the rate, the orders and the dates");
+                      "the root cause quotes no figure — give the rate, the orders and "
+                      "the dates");
             }
             current = NULL;
             if (i == n) {
@@ -451,13 +459,15 @@ static void check_section_content(run *R, const poa_lint_rules *rules, const lin
         }
         int bullet = l->n > 2 && (l->p[0] == '-' || l->p[0] == '*') && l->p[1] == ' ';
         if (bullet && strcmp(current, "actions") == 0 && !has_digit(l->p, l->n)) {
-            issue(R, "action-no-date", POA_LINT_WARNING, l->no, 1,
-                  "this action has no date or number — say when it was done and how much");
+            issue(
+                R, "action-no-date", POA_LINT_WARNING, l->no, 1,
+                "this action has no date or number — say when it was done and how much");
         }
         if (bullet && strcmp(current, "prevention") == 0 && strcmp(lang, "en") == 0) {
             const char *w = NULL;
             for (size_t k = 0; k + 5 <= l->n; k++) {
-                if ((k == 0 || l->p[k - 1] == ' ') && strncasecmp(l->p + k, "will ", 5) == 0) {
+                if ((k == 0 || l->p[k - 1] == ' ') &&
+                    strncasecmp(l->p + k, "will ", 5) == 0) {
                     w = l->p + k;
                     break;
                 }
@@ -465,15 +475,16 @@ static void check_section_content(run *R, const poa_lint_rules *rules, const lin
             if (w) {
                 issue(R, "future-tense-prevention", POA_LINT_WARNING, l->no,
                       (unsigned)(w - l->p) + 1,
-                      "a promise ('will'): describe the measure as a standing practice — who "
+                      "a promise ('will'): describe the measure as a standing practice — "
+                      "who "
                       "does what, how often");
             }
         }
     }
 }
 
-static void check_phrases(run *R, const poa_lint_rules *rules, const line_t *lines, size_t n,
-                          const char *lang) {
+static void check_phrases(run *R, const poa_lint_rules *rules, const line_t *lines,
+                          size_t n, const char *lang) {
     for (size_t i = 0; i < n; i++) {
         int32_t *f;
         unsigned *cols;
@@ -506,11 +517,13 @@ static void check_phrases(run *R, const poa_lint_rules *rules, const line_t *lin
             char shown[160];
             size_t k = 0;
             for (size_t c = 0; c < ph->n && k + 4 < sizeof shown; c++) {
-                k += (size_t)utf8proc_encode_char(ph->folded[c], (utf8proc_uint8_t *)shown + k);
+                k += (size_t)utf8proc_encode_char(ph->folded[c],
+                                                  (utf8proc_uint8_t *)shown + k);
             }
             shown[k] = '\0';
-            issue(R, ph->check, strcmp(ph->check, "minimising") == 0 ? POA_LINT_WARNING
-                                                                      : POA_LINT_ERROR,
+            issue(R, ph->check,
+                  strcmp(ph->check, "minimising") == 0 ? POA_LINT_WARNING
+                                                       : POA_LINT_ERROR,
                   lines[i].no, cols[at], "'%s' — %s", shown, hint);
         }
         free(f);
@@ -529,8 +542,9 @@ static int cmp_issue(const void *a, const void *b) {
     return strcmp(x->check, y->check);
 }
 
-poa_status poa_lint_text(poa_lint_result *out, const poa_lint_rules *rules, const char *text,
-                         size_t len, const poa_lint_options *opt, poa_error *err) {
+poa_status poa_lint_text(poa_lint_result *out, const poa_lint_rules *rules,
+                         const char *text, size_t len, const poa_lint_options *opt,
+                         poa_error *err) {
     poa_lint_options defaults = {0};
     if (!opt) {
         opt = &defaults;
@@ -548,7 +562,10 @@ poa_status poa_lint_text(poa_lint_result *out, const poa_lint_rules *rules, cons
         poa_buf sink = POA_BUF_INIT;
         poa_error e;
         json_t *empty = json_object();
-        poa_mustache_options mo = {.escape = POA_ESCAPE_MARKDOWN, .partials = NULL, .payload = NULL, .name = "template"};
+        poa_mustache_options mo = {.escape = POA_ESCAPE_MARKDOWN,
+                                   .partials = NULL,
+                                   .payload = NULL,
+                                   .name = "template"};
         if (poa_mustache_render(text, len, empty, &mo, &sink, &e) != POA_OK) {
             issue(&R, "template-syntax", POA_LINT_ERROR, e.line ? e.line : 1,
                   e.column ? e.column : 1, "%s", e.message);
@@ -563,7 +580,8 @@ poa_status poa_lint_text(poa_lint_result *out, const poa_lint_rules *rules, cons
     check_phrases(&R, rules, lines, n, lang);
     if (opt->page_budget && opt->pages > opt->page_budget) {
         issue(&R, "page-budget", POA_LINT_WARNING, 1, 1,
-              "%u pages where %u are the budget — shorten it", opt->pages, opt->page_budget);
+              "%u pages where %u are the budget — shorten it", opt->pages,
+              opt->page_budget);
     }
     free(lines);
     qsort(out->items + first, out->count - first, sizeof *out->items, cmp_issue);

@@ -50,7 +50,8 @@ int poa_order_late(const poa_order *o, int32_t as_of) {
 static void count_lsr(const ctx *x, const char *ch, int32_t from, int32_t to, tally *t) {
     for (size_t i = 0; i < x->c->norders; i++) {
         const poa_order *o = &x->c->orders[i];
-        if (o->channel != POA_CH_MFN || !in_channel(o, ch) || o->status == POA_ORDER_CANCELLED) {
+        if (o->channel != POA_CH_MFN || !in_channel(o, ch) ||
+            o->status == POA_ORDER_CANCELLED) {
             continue;
         }
         if (o->latest_ship == POA_NO_DAY) {
@@ -91,7 +92,8 @@ static int buyer_requested(const poa_case *c, const poa_order *o) {
 static void count_cr(const ctx *x, const char *ch, int32_t from, int32_t to, tally *t) {
     for (size_t i = 0; i < x->c->norders; i++) {
         const poa_order *o = &x->c->orders[i];
-        if (o->channel != POA_CH_MFN || !in_channel(o, ch) || !in_window(o->purchase, from, to)) {
+        if (o->channel != POA_CH_MFN || !in_channel(o, ch) ||
+            !in_window(o->purchase, from, to)) {
             continue;
         }
         t->den++;
@@ -108,8 +110,8 @@ static void count_cr(const ctx *x, const char *ch, int32_t from, int32_t to, tal
 /* Order defects, order-correlated: a defect counts against the order's
  * purchase date, however late it arrived (but not after D). An order is
  * defective once, however many defects it has. */
-static void count_odr(const ctx *x, const char *ch, int32_t from, int32_t to, int immature_days,
-                      tally *t) {
+static void count_odr(const ctx *x, const char *ch, int32_t from, int32_t to,
+                      int immature_days, tally *t) {
     const poa_case *c = x->c;
     unsigned char *defect = calloc(c->norders ? c->norders : 1, 1);
     if (!defect) {
@@ -152,11 +154,13 @@ static void count_odr(const ctx *x, const char *ch, int32_t from, int32_t to, in
 static void count_vtr(const ctx *x, const char *ch, int32_t from, int32_t to, tally *t) {
     for (size_t i = 0; i < x->c->norders; i++) {
         const poa_order *o = &x->c->orders[i];
-        if (o->channel != POA_CH_MFN || !in_channel(o, ch) || !in_window(o->ship, from, to)) {
+        if (o->channel != POA_CH_MFN || !in_channel(o, ch) ||
+            !in_window(o->ship, from, to)) {
             continue;
         }
         t->den++;
-        if (o->tracking == POA_TRACKING_VALID || o->tracking == POA_TRACKING_UNKNOWN_CARRIER) {
+        if (o->tracking == POA_TRACKING_VALID ||
+            o->tracking == POA_TRACKING_UNKNOWN_CARRIER) {
             t->num++;
         }
         t->unknown_carrier += o->tracking == POA_TRACKING_UNKNOWN_CARRIER;
@@ -168,8 +172,9 @@ static void count_vtr(const ctx *x, const char *ch, int32_t from, int32_t to, ta
 static void count_otdr(const ctx *x, const char *ch, int32_t from, int32_t to, tally *t) {
     for (size_t i = 0; i < x->c->norders; i++) {
         const poa_order *o = &x->c->orders[i];
-        if (o->channel != POA_CH_MFN || !in_channel(o, ch) || o->tracking == POA_TRACKING_NONE ||
-            o->status == POA_ORDER_CANCELLED || !in_window(o->promised_delivery, from, to)) {
+        if (o->channel != POA_CH_MFN || !in_channel(o, ch) ||
+            o->tracking == POA_TRACKING_NONE || o->status == POA_ORDER_CANCELLED ||
+            !in_window(o->promised_delivery, from, to)) {
             continue;
         }
         int delivered = o->delivery != POA_NO_DAY && o->delivery <= x->as_of;
@@ -227,7 +232,8 @@ poa_status poa_metrics_compute(poa_metrics **out, const poa_case *c, const poa_d
     static const char *const mfn_only[] = {"mfn"};
     for (size_t i = 0; i < d->nmetrics && m->as_of != POA_NO_DAY; i++) {
         const poa_metric_def *def = &d->metrics[i];
-        const char *const *channels = def->scope == POA_SCOPE_MFN ? mfn_only : all_channels;
+        const char *const *channels =
+            def->scope == POA_SCOPE_MFN ? mfn_only : all_channels;
         size_t nch = def->scope == POA_SCOPE_MFN ? 1 : 3;
         for (size_t w = 0; w < def->nwindows; w++) {
             for (size_t k = 0; k < nch; k++) {
@@ -262,8 +268,8 @@ poa_status poa_metrics_compute(poa_metrics **out, const poa_case *c, const poa_d
                     r.rate = 0;
                 } else {
                     r.rate = (double)t.num / (double)t.den;
-                    r.status = poa_fraction_holds(def->op, t.num, t.den, def->target_units,
-                                                  def->target_scale)
+                    r.status = poa_fraction_holds(def->op, t.num, t.den,
+                                                  def->target_units, def->target_scale)
                                    ? POA_PASS
                                    : POA_FAIL;
                 }
@@ -286,8 +292,8 @@ void poa_metrics_free(poa_metrics *m) {
     free(m);
 }
 
-const poa_metric *poa_metrics_find(const poa_metrics *m, const char *id, const char *channel,
-                                   int window_days) {
+const poa_metric *poa_metrics_find(const poa_metrics *m, const char *id,
+                                   const char *channel, int window_days) {
     for (size_t i = 0; i < m->count; i++) {
         const poa_metric *r = &m->items[i];
         if (strcmp(r->id, id) != 0 || strcmp(r->channel, channel) != 0) {

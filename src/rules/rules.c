@@ -64,17 +64,20 @@ json_t *poa_figures_to_json(const poa_figures *f, const char *lang) {
 
 /* The seller's facts for this cause: their value from case.xml, or the
  * placeholder the review checks catch. */
-static json_t *facts_json(const poa_cause_def *cause, const poa_case *c, const char *lang) {
+static json_t *facts_json(const poa_cause_def *cause, const poa_case *c,
+                          const char *lang) {
     json_t *facts = json_object();
     for (size_t i = 0; facts && i < c->info.nfacts; i++) {
-        json_object_set_new(facts, c->info.facts[i].name, json_string(c->info.facts[i].value));
+        json_object_set_new(facts, c->info.facts[i].name,
+                            json_string(c->info.facts[i].value));
     }
     for (size_t i = 0; facts && cause && i < cause->nfacts; i++) {
         if (json_object_get(facts, cause->facts[i].name)) {
             continue;
         }
         char ph[512];
-        snprintf(ph, sizeof ph, "[[TO FILL: %s]]", poa_ltext_get(&cause->facts[i].ask, lang));
+        snprintf(ph, sizeof ph, "[[TO FILL: %s]]",
+                 poa_ltext_get(&cause->facts[i].ask, lang));
         json_object_set_new(facts, cause->facts[i].name, json_string(ph));
     }
     return facts;
@@ -83,7 +86,8 @@ static json_t *facts_json(const poa_cause_def *cause, const poa_case *c, const c
 static char *render(const char *tpl, const json_t *ctx, const char *name, poa_error *err,
                     poa_status *st) {
     poa_buf out = POA_BUF_INIT;
-    poa_mustache_options mo = {.escape = POA_ESCAPE_MARKDOWN, .partials = NULL, .payload = NULL, .name = name};
+    poa_mustache_options mo = {
+        .escape = POA_ESCAPE_MARKDOWN, .partials = NULL, .payload = NULL, .name = name};
     *st = poa_mustache_render(tpl, strlen(tpl), ctx, &mo, &out, err);
     if (*st != POA_OK) {
         poa_buf_free(&out);
@@ -109,8 +113,8 @@ static size_t count_placeholders(const char *s) {
 }
 
 static poa_status render_list(const poa_ltext *texts, size_t n, const json_t *ctx,
-                              const char *lang, const char *name, char ***out, size_t *count,
-                              size_t *missing, poa_error *err) {
+                              const char *lang, const char *name, char ***out,
+                              size_t *count, size_t *missing, poa_error *err) {
     *out = calloc(n + 1, sizeof **out);
     *count = 0;
     if (!*out) {
@@ -171,8 +175,8 @@ poa_status poa_rules_apply(poa_remedies **out, const poa_diagnosis *dx, const po
         }
         if (rem->explanation) {
             rem->missing_facts += count_placeholders(rem->explanation);
-            st = render_list(f->cause->actions, f->cause->nactions, ctx, lang, name, &rem->actions,
-                             &rem->nactions, &rem->missing_facts, err);
+            st = render_list(f->cause->actions, f->cause->nactions, ctx, lang, name,
+                             &rem->actions, &rem->nactions, &rem->missing_facts, err);
         }
         if (st == POA_OK) {
             st = render_list(f->cause->prevent, f->cause->nprevent, ctx, lang, name,
@@ -218,7 +222,8 @@ static void check_text(const poa_ltext *t, const char *cause, const char *what,
             found |= strcmp(t->lang[i], langs[l]) == 0;
         }
         if (!found) {
-            poa_warn(w, path, 0, 0, "cause %s: %s has no text in '%s'", cause, what, langs[l]);
+            poa_warn(w, path, 0, 0, "cause %s: %s has no text in '%s'", cause, what,
+                     langs[l]);
             (*problems)++;
         }
     }
@@ -226,10 +231,14 @@ static void check_text(const poa_ltext *t, const char *cause, const char *what,
         poa_buf out = POA_BUF_INIT;
         poa_error e;
         json_t *empty = json_object();
-        poa_mustache_options mo = {.escape = POA_ESCAPE_MARKDOWN, .partials = NULL, .payload = NULL, .name = path};
-        if (poa_mustache_render(t->text[i], strlen(t->text[i]), empty, &mo, &out, &e) != POA_OK) {
-            poa_warn(w, path, 0, 0, "cause %s: %s (%s) is not a valid template: %s", cause, what,
-                     t->lang[i], e.message);
+        poa_mustache_options mo = {.escape = POA_ESCAPE_MARKDOWN,
+                                   .partials = NULL,
+                                   .payload = NULL,
+                                   .name = path};
+        if (poa_mustache_render(t->text[i], strlen(t->text[i]), empty, &mo, &out, &e) !=
+            POA_OK) {
+            poa_warn(w, path, 0, 0, "cause %s: %s (%s) is not a valid template: %s",
+                     cause, what, t->lang[i], e.message);
             (*problems)++;
         }
         json_decref(empty);
@@ -261,8 +270,8 @@ size_t poa_rules_check(const poa_data *d, const poa_warner *w) {
             problems++;
         }
         if (!c->metric[0] && !c->notice[0]) {
-            poa_warn(w, path, 0, 0, "cause %s: neither a metric nor a notice type detects it",
-                     c->id);
+            poa_warn(w, path, 0, 0,
+                     "cause %s: neither a metric nor a notice type detects it", c->id);
             problems++;
         }
     }

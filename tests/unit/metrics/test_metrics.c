@@ -11,9 +11,11 @@
 #include "poagen/ingest.h"
 #include "poagen/metrics.h"
 
-#define H "amazon-order-id\tpurchase-date\torder-status\tfulfillment-channel\tsku\t" \
-          "latest-ship-date\tship-date\tcancelled-by\tcancel-reason\ttracking-number\tcarrier\t" \
-          "promised-delivery-date\tdelivery-date\n"
+#define H                                                                                \
+    "amazon-order-id\tpurchase-date\torder-status\tfulfillment-channel\tsku\t"           \
+    "latest-ship-date\tship-date\tcancelled-by\tcancel-reason\ttracking-"                \
+    "number\tcarrier\t"                                                                  \
+    "promised-delivery-date\tdelivery-date\n"
 
 typedef struct {
     char *dir;
@@ -22,7 +24,8 @@ typedef struct {
     poa_metrics *metrics;
 } fixture;
 
-static void load(fixture *f, const char *orders, const char *feedback, const char *as_of) {
+static void load(fixture *f, const char *orders, const char *feedback,
+                 const char *as_of) {
     f->dir = test_mkdtemp();
     assert_non_null(f->dir);
     test_write(f->dir, "orders.txt", orders);
@@ -66,17 +69,28 @@ static const poa_metric *get(const fixture *f, const char *id, const char *ch, i
  * 30 days: A B C F I J = 6 orders, late B C F J = 4, overdue F = 1.
  * 10 days: I J = 2, late J = 1. */
 static const char lsr_orders[] =
-    H "111-0000001-0000001\t2026-03-02T10:00:00+00:00\tShipped\tMerchant\tS1\t2026-03-03\t2026-03-03\t\t\t\t\t\t\n"
-      "111-0000001-0000002\t2026-03-05T10:00:00+00:00\tShipped\tMerchant\tS1\t2026-03-06\t2026-03-09\t\t\t\t\t\t\n"
-      "111-0000001-0000003\t2026-03-09T10:00:00+00:00\tShipped\tMerchant\tS1\t2026-03-10\t2026-03-11\t\t\t\t\t\t\n"
-      "111-0000001-0000003\t2026-03-09T10:00:00+00:00\tShipped\tMerchant\tS2\t2026-03-10\t2026-03-11\t\t\t\t\t\t\n"
-      "111-0000001-0000004\t2026-03-09T10:00:00+00:00\tShipped\tAmazon\tS1\t2026-03-10\t2026-03-20\t\t\t\t\t\t\n"
-      "111-0000001-0000005\t2026-03-11T10:00:00+00:00\tCancelled\tMerchant\tS1\t2026-03-12\t\tseller\tNoInventory\t\t\t\t\n"
-      "111-0000001-0000006\t2026-03-19T10:00:00+00:00\tUnshipped\tMerchant\tS1\t2026-03-20\t\t\t\t\t\t\t\n"
-      "111-0000001-0000007\t2026-03-30T10:00:00+00:00\tUnshipped\tMerchant\tS1\t2026-03-31\t\t\t\t\t\t\t\n"
-      "111-0000001-0000008\t2026-02-27T10:00:00+00:00\tShipped\tMerchant\tS1\t2026-02-28\t2026-03-05\t\t\t\t\t\t\n"
-      "111-0000001-0000009\t2026-03-24T10:00:00+00:00\tShipped\tMerchant\tS1\t2026-03-25\t2026-03-25\t\t\t\t\t\t\n"
-      "111-0000001-0000010\t2026-03-27T10:00:00+00:00\tShipped\tMerchant\tS1\t2026-03-30\t2026-03-31\t\t\t\t\t\t\n";
+    H "111-0000001-0000001\t2026-03-02T10:00:00+00:00\tShipped\tMerchant\tS1\t2026-03-"
+      "03\t2026-03-03\t\t\t\t\t\t\n"
+      "111-0000001-0000002\t2026-03-05T10:00:00+00:00\tShipped\tMerchant\tS1\t2026-03-"
+      "06\t2026-03-09\t\t\t\t\t\t\n"
+      "111-0000001-0000003\t2026-03-09T10:00:00+00:00\tShipped\tMerchant\tS1\t2026-03-"
+      "10\t2026-03-11\t\t\t\t\t\t\n"
+      "111-0000001-0000003\t2026-03-09T10:00:00+00:00\tShipped\tMerchant\tS2\t2026-03-"
+      "10\t2026-03-11\t\t\t\t\t\t\n"
+      "111-0000001-0000004\t2026-03-09T10:00:00+00:00\tShipped\tAmazon\tS1\t2026-03-"
+      "10\t2026-03-20\t\t\t\t\t\t\n"
+      "111-0000001-0000005\t2026-03-11T10:00:00+00:00\tCancelled\tMerchant\tS1\t2026-03-"
+      "12\t\tseller\tNoInventory\t\t\t\t\n"
+      "111-0000001-0000006\t2026-03-19T10:00:00+00:00\tUnshipped\tMerchant\tS1\t2026-03-"
+      "20\t\t\t\t\t\t\t\n"
+      "111-0000001-0000007\t2026-03-30T10:00:00+00:00\tUnshipped\tMerchant\tS1\t2026-03-"
+      "31\t\t\t\t\t\t\t\n"
+      "111-0000001-0000008\t2026-02-27T10:00:00+00:00\tShipped\tMerchant\tS1\t2026-02-"
+      "28\t2026-03-05\t\t\t\t\t\t\n"
+      "111-0000001-0000009\t2026-03-24T10:00:00+00:00\tShipped\tMerchant\tS1\t2026-03-"
+      "25\t2026-03-25\t\t\t\t\t\t\n"
+      "111-0000001-0000010\t2026-03-27T10:00:00+00:00\tShipped\tMerchant\tS1\t2026-03-"
+      "30\t2026-03-31\t\t\t\t\t\t\n";
 
 static void test_lsr_hand_counted(void **state) {
     (void)state;
@@ -121,14 +135,22 @@ static void test_default_as_of(void **state) {
  *   R seller-cancelled on 03-31 = outside the window (lag 1).
  * Denominator K L M N O P = 6; numerator K N O = 3; unattributed 1. */
 static const char cr_orders[] =
-    H "222-0000001-0000001\t2026-03-24T08:00:00+00:00\tCancelled\tMerchant\tS1\t\t\tseller\tNoInventory\t\t\t\t\n"
-      "222-0000001-0000002\t2026-03-25T08:00:00+00:00\tCancelled\tMerchant\tS1\t\t\tbuyer\tBuyerCanceled\t\t\t\t\n"
-      "222-0000001-0000003\t2026-03-26T08:00:00+00:00\tCancelled\tMerchant\tS1\t\t\t\tBuyerCanceled\t\t\t\t\n"
-      "222-0000001-0000004\t2026-03-27T08:00:00+00:00\tCancelled\tMerchant\tS1\t\t\t\t\t\t\t\t\n"
-      "222-0000001-0000005\t2026-03-28T08:00:00+00:00\tCancelled\tMerchant\tS1\t\t\tseller\tBuyerCanceled\t\t\t\t\n"
-      "222-0000001-0000006\t2026-03-29T08:00:00+00:00\tShipped\tMerchant\tS1\t2026-03-30\t2026-03-30\t\t\t\t\t\t\n"
-      "222-0000001-0000007\t2026-03-29T08:00:00+00:00\tCancelled\tAmazon\tS1\t\t\tseller\tNoInventory\t\t\t\t\n"
-      "222-0000001-0000008\t2026-03-31T08:00:00+00:00\tCancelled\tMerchant\tS1\t\t\tseller\tNoInventory\t\t\t\t\n";
+    H "222-0000001-0000001\t2026-03-24T08:00:00+00:"
+      "00\tCancelled\tMerchant\tS1\t\t\tseller\tNoInventory\t\t\t\t\n"
+      "222-0000001-0000002\t2026-03-25T08:00:00+00:"
+      "00\tCancelled\tMerchant\tS1\t\t\tbuyer\tBuyerCanceled\t\t\t\t\n"
+      "222-0000001-0000003\t2026-03-26T08:00:00+00:"
+      "00\tCancelled\tMerchant\tS1\t\t\t\tBuyerCanceled\t\t\t\t\n"
+      "222-0000001-0000004\t2026-03-27T08:00:00+00:"
+      "00\tCancelled\tMerchant\tS1\t\t\t\t\t\t\t\t\n"
+      "222-0000001-0000005\t2026-03-28T08:00:00+00:"
+      "00\tCancelled\tMerchant\tS1\t\t\tseller\tBuyerCanceled\t\t\t\t\n"
+      "222-0000001-0000006\t2026-03-29T08:00:00+00:00\tShipped\tMerchant\tS1\t2026-03-"
+      "30\t2026-03-30\t\t\t\t\t\t\n"
+      "222-0000001-0000007\t2026-03-29T08:00:00+00:"
+      "00\tCancelled\tAmazon\tS1\t\t\tseller\tNoInventory\t\t\t\t\n"
+      "222-0000001-0000008\t2026-03-31T08:00:00+00:"
+      "00\tCancelled\tMerchant\tS1\t\t\tseller\tNoInventory\t\t\t\t\n";
 
 static void test_cr_hand_counted(void **state) {
     (void)state;
@@ -153,21 +175,29 @@ static void test_cr_hand_counted(void **state) {
 static void test_odr_hand_counted(void **state) {
     (void)state;
     static const char orders[] =
-        H "333-0000001-0000001\t2026-03-20T08:00:00+00:00\tShipped\tMerchant\tS1\t2026-03-21\t2026-03-21\t\t\t\t\t\t\n"
-          "333-0000001-0000002\t2026-03-25T08:00:00+00:00\tShipped\tAmazon\tS1\t\t\t\t\t\t\t\t\n"
-          "333-0000001-0000003\t2026-04-01T08:00:00+00:00\tShipped\tMerchant\tS1\t2026-04-02\t2026-04-02\t\t\t\t\t\t\n"
-          "333-0000001-0000004\t2026-04-05T08:00:00+00:00\tShipped\tMerchant\tS1\t2026-04-06\t2026-04-06\t\t\t\t\t\t\n"
-          "333-0000001-0000005\t2026-05-10T08:00:00+00:00\tShipped\tMerchant\tS1\t2026-05-11\t2026-05-11\t\t\t\t\t\t\n"
-          "333-0000001-0000006\t2026-03-10T08:00:00+00:00\tShipped\tMerchant\tS1\t2026-03-11\t2026-03-11\t\t\t\t\t\t\n"
-          "333-0000001-0000007\t2026-04-10T08:00:00+00:00\tShipped\tMerchant\tS1\t2026-04-11\t2026-04-11\t\t\t\t\t\t\n";
-    static const char feedback[] = "Date\tRating\tComments\tYour Response\tOrder ID\tRater Email\tRemoved\n"
-                                   "24/3/26\t1\tNever arrived\t\t333-0000001-0000001\t\tno\n"
-                                   "26/3/26\t2\tStill nothing\t\t333-0000001-0000001\t\tno\n"
-                                   "28/3/26\t1\tBroken\t\t333-0000001-0000002\t\t\n"
-                                   "4/4/26\t2\tLate\t\t333-0000001-0000003\t\tyes\n"
-                                   "8/4/26\t3\tOkay\t\t333-0000001-0000004\t\tno\n"
-                                   "15/3/26\t1\tBad\t\t333-0000001-0000006\t\tno\n"
-                                   "2/6/26\t1\tToo late\t\t333-0000001-0000007\t\tno\n";
+        H "333-0000001-0000001\t2026-03-20T08:00:00+00:00\tShipped\tMerchant\tS1\t2026-"
+          "03-21\t2026-03-21\t\t\t\t\t\t\n"
+          "333-0000001-0000002\t2026-03-25T08:00:00+00:"
+          "00\tShipped\tAmazon\tS1\t\t\t\t\t\t\t\t\n"
+          "333-0000001-0000003\t2026-04-01T08:00:00+00:00\tShipped\tMerchant\tS1\t2026-"
+          "04-02\t2026-04-02\t\t\t\t\t\t\n"
+          "333-0000001-0000004\t2026-04-05T08:00:00+00:00\tShipped\tMerchant\tS1\t2026-"
+          "04-06\t2026-04-06\t\t\t\t\t\t\n"
+          "333-0000001-0000005\t2026-05-10T08:00:00+00:00\tShipped\tMerchant\tS1\t2026-"
+          "05-11\t2026-05-11\t\t\t\t\t\t\n"
+          "333-0000001-0000006\t2026-03-10T08:00:00+00:00\tShipped\tMerchant\tS1\t2026-"
+          "03-11\t2026-03-11\t\t\t\t\t\t\n"
+          "333-0000001-0000007\t2026-04-10T08:00:00+00:00\tShipped\tMerchant\tS1\t2026-"
+          "04-11\t2026-04-11\t\t\t\t\t\t\n";
+    static const char feedback[] =
+        "Date\tRating\tComments\tYour Response\tOrder ID\tRater Email\tRemoved\n"
+        "24/3/26\t1\tNever arrived\t\t333-0000001-0000001\t\tno\n"
+        "26/3/26\t2\tStill nothing\t\t333-0000001-0000001\t\tno\n"
+        "28/3/26\t1\tBroken\t\t333-0000001-0000002\t\t\n"
+        "4/4/26\t2\tLate\t\t333-0000001-0000003\t\tyes\n"
+        "8/4/26\t3\tOkay\t\t333-0000001-0000004\t\tno\n"
+        "15/3/26\t1\tBad\t\t333-0000001-0000006\t\tno\n"
+        "2/6/26\t1\tToo late\t\t333-0000001-0000007\t\tno\n";
     fixture f;
     load(&f, orders, feedback, "2026-05-31");
     const poa_metric *m = get(&f, "odr", "all", 60);
@@ -195,8 +225,8 @@ static void test_odr_hand_counted(void **state) {
  * has no LSR). */
 static void test_no_data(void **state) {
     (void)state;
-    static const char orders[] =
-        H "444-0000001-0000001\t2026-03-05T08:00:00+00:00\tShipped\tAmazon\tS1\t\t\t\t\t\t\t\t\n";
+    static const char orders[] = H "444-0000001-0000001\t2026-03-05T08:00:00+00:"
+                                   "00\tShipped\tAmazon\tS1\t\t\t\t\t\t\t\t\n";
     fixture f;
     load(&f, orders, NULL, "2026-03-31");
     const poa_metric *m = get(&f, "lsr", "mfn", 30);
@@ -213,10 +243,11 @@ static void test_exact_fraction_at_target(void **state) {
     char orders[8192];
     size_t n = (size_t)snprintf(orders, sizeof orders, "%s", H);
     for (int i = 1; i <= 25; i++) {
-        n += (size_t)snprintf(orders + n, sizeof orders - n,
-                              "555-0000001-%07d\t2026-03-10T08:00:00+00:00\tShipped\tMerchant\tS1\t"
-                              "2026-03-11\t%s\t\t\t\t\t\t\n",
-                              i, i == 1 ? "2026-03-12" : "2026-03-11");
+        n += (size_t)snprintf(
+            orders + n, sizeof orders - n,
+            "555-0000001-%07d\t2026-03-10T08:00:00+00:00\tShipped\tMerchant\tS1\t"
+            "2026-03-11\t%s\t\t\t\t\t\t\n",
+            i, i == 1 ? "2026-03-12" : "2026-03-11");
     }
     fixture f;
     load(&f, orders, NULL, "2026-03-31");
@@ -229,9 +260,12 @@ static void test_exact_fraction_at_target(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_lsr_hand_counted), cmocka_unit_test(test_default_as_of),
-        cmocka_unit_test(test_cr_hand_counted),  cmocka_unit_test(test_odr_hand_counted),
-        cmocka_unit_test(test_no_data),          cmocka_unit_test(test_exact_fraction_at_target),
+        cmocka_unit_test(test_lsr_hand_counted),
+        cmocka_unit_test(test_default_as_of),
+        cmocka_unit_test(test_cr_hand_counted),
+        cmocka_unit_test(test_odr_hand_counted),
+        cmocka_unit_test(test_no_data),
+        cmocka_unit_test(test_exact_fraction_at_target),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
