@@ -71,7 +71,9 @@ poa_status poa_batch_run(const char *cases_dir, const char *out_dir,
         names[n++] = strdup(e->d_name);
     }
     closedir(dir);
-    qsort(names, n, sizeof *names, cmp_str);
+    if (n) {
+        qsort(names, n, sizeof *names, cmp_str);
+    }
     if (mkdir(out_dir, 0755) != 0 && errno != EEXIST) {
         for (size_t i = 0; i < n; i++) {
             free(names[i]);

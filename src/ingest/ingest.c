@@ -652,7 +652,9 @@ poa_status poa_case_load(poa_case **out, const char *path, const poa_data *data,
                 names[nnames++] = poa_arena_strdup(a, e->d_name);
             }
             closedir(dir);
-            qsort(names, nnames, sizeof *names, cmp_str);
+            if (nnames) {
+                qsort(names, nnames, sizeof *names, cmp_str);
+            }
         }
     }
     c->dir = poa_arena_strdup(a, single ? "." : path);

@@ -584,7 +584,9 @@ poa_status poa_lint_text(poa_lint_result *out, const poa_lint_rules *rules,
               opt->page_budget);
     }
     free(lines);
-    qsort(out->items + first, out->count - first, sizeof *out->items, cmp_issue);
+    if (out->count > first) {
+        qsort(out->items + first, out->count - first, sizeof *out->items, cmp_issue);
+    }
     return POA_OK;
 }
 
