@@ -222,14 +222,15 @@ static void warn_missing(doc *d, uint32_t cp, unsigned line, unsigned col) {
         (unsigned)cp);
 }
 
-/* Latin subset of the style, then the wide Latin subset, then Chinese. */
+/* Latin subset of the style, then the wide Latin subset, then the common
+ * Chinese set, then the rare one. */
 static int pick_face(const doc *d, uint32_t cp, int style, int mono, int *fake_bold) {
     const poa_fontset *fs = &d->ctx->fonts;
     *fake_bold = 0;
     if (cp > 0xFFFF) {
         return -1;
     }
-    int order[3];
+    int order[4];
     if (mono) {
         order[0] = POA_FACE_MONO;
         order[1] = POA_FACE_LATIN_X;
@@ -238,9 +239,10 @@ static int pick_face(const doc *d, uint32_t cp, int style, int mono, int *fake_b
         order[1] = POA_FACE_LATIN_X + style;
     }
     order[2] = POA_FACE_CJK;
-    for (int i = 0; i < 3; i++) {
+    order[3] = POA_FACE_CJK_X;
+    for (int i = 0; i < 4; i++) {
         if (fs->face[order[i]].advance[cp] != POA_NO_GLYPH) {
-            *fake_bold = order[i] == POA_FACE_CJK && (style & POA_STYLE_BOLD);
+            *fake_bold = order[i] >= POA_FACE_CJK && (style & POA_STYLE_BOLD);
             return order[i];
         }
     }
