@@ -26,6 +26,7 @@ struct poa_pdf_context {
 #define BODY_LEADING 1.4f
 #define HEAD_LEADING 1.25f
 #define CODE_SIZE 9.5f
+#define CODE_INSET 6.0f
 #define PARA_GAP 7.5f
 #define TIGHT_GAP 2.5f
 #define LIST_INDENT 20.0f
@@ -405,6 +406,25 @@ static int can_break_before(const atom *a, size_t i, size_t start) {
            !(a[i - 2].flags & A_SPACE);
 }
 
+/* Whether the unbreakable piece starting at atoms[i] is wider than a whole
+ * line: then it is broken where the line is full instead of being moved down
+ * whole, which would leave a short line above it. */
+static int longer_than(const doc *d, size_t i, size_t a1, float avail) {
+    float w = 0;
+    for (size_t j = i; j < a1; j++) {
+        const atom *a = &d->atoms[j];
+        if ((a->flags & (A_SPACE | A_HARD_BREAK)) ||
+            (j > i && can_break_before(d->atoms, j, i))) {
+            break;
+        }
+        w += a->width;
+        if (w > avail) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* Emit lines for atoms [a0, a1) at the current indent, greedily: break at
  * the last opportunity that fits, or inside a word longer than the line. A
  * pending list marker goes on the first line. */
@@ -442,7 +462,7 @@ static void layout_lines(doc *d, size_t a0, size_t a1, float size, float leading
             }
             /* spaces may hang past the margin: they are trimmed */
             if (x + a->width > avail && i > start && !(a->flags & A_SPACE)) {
-                end = next = brk > start ? brk : i;
+                end = next = brk > start && !longer_than(d, brk, a1, avail) ? brk : i;
                 break;
             }
             x += a->width;
@@ -551,7 +571,10 @@ static void layout_code_block(doc *d, cmark_node *n) {
         }
     }
     want_space(d, 4.0f);
+    /* the text sits inside the grey background, which keeps to the margin */
+    d->indent += CODE_INSET;
     layout_lines(d, a0, d->natoms, CODE_SIZE, 1.5f, 0, 1);
+    d->indent -= CODE_INSET;
     want_space(d, PARA_GAP + 4.0f);
 }
 
@@ -874,8 +897,8 @@ static void draw_item(doc *d, HPDF_Page page, const item *it, int first_on_page)
     }
     if (it->code_block) {
         HPDF_Page_SetRGBFill(page, 0.955f, 0.955f, 0.955f);
-        HPDF_Page_Rectangle(page, it->x - 4.0f, it->top - it->height,
-                            it->block_width + 4.0f, it->height);
+        HPDF_Page_Rectangle(page, it->x - CODE_INSET, it->top - it->height,
+                            it->block_width + CODE_INSET, it->height);
         HPDF_Page_Fill(page);
         d->cur_color = -1;
     }
