@@ -747,26 +747,95 @@ static void HPDF_STDCALL on_hpdf_error(HPDF_STATUS error_no, HPDF_STATUS detail_
     }
 }
 
-/* Load a face into the document from the bytes read once per run.
- * libharu 2.3.0 has no public loader from memory; HPDF_LoadTTFontFromFile
- * re-reads the file with a seek and a read per table and glyph. The functions
- * used here are declared in libharu's installed headers (hpdf_fontdef.h,
- * hpdf_doc.h, hpdf_streams.h) and are what the file loader itself calls. */
+/* libharu 2.3.0 has no public loader from memory: HPDF_LoadTTFontFromFile
+ * re-reads the file with a seek and a read per table and glyph, for every
+ * document. Instead each document reads the bytes the context read once,
+ * through a read-only stream over them (no copy), handed to the functions
+ * the file loader itself calls. Stream, font definition and registration
+ * are declared in libharu's installed headers (hpdf_streams.h,
+ * hpdf_fontdef.h, hpdf_doc.h). */
+typedef struct {
+    const HPDF_BYTE *data;
+    HPDF_UINT size, pos;
+} shared_bytes;
+
+static HPDF_STATUS shared_read(HPDF_Stream s, HPDF_BYTE *ptr, HPDF_UINT *siz) {
+    shared_bytes *b = s->attr;
+    HPDF_UINT n = b->size - b->pos < *siz ? b->size - b->pos : *siz;
+    memcpy(ptr, b->data + b->pos, n);
+    b->pos += n;
+    if (n < *siz) {
+        *siz = n;
+        return HPDF_STREAM_EOF;
+    }
+    return HPDF_OK;
+}
+
+static HPDF_STATUS shared_seek(HPDF_Stream s, HPDF_INT pos, HPDF_WhenceMode mode) {
+    shared_bytes *b = s->attr;
+    long long at = pos;
+    if (mode == HPDF_SEEK_CUR) {
+        at += b->pos;
+    } else if (mode == HPDF_SEEK_END) {
+        at += b->size;
+    }
+    if (at < 0 || at > (long long)b->size) {
+        return HPDF_SetError(s->error, HPDF_FILE_IO_ERROR, 0);
+    }
+    b->pos = (HPDF_UINT)at;
+    return HPDF_OK;
+}
+
+static HPDF_INT32 shared_tell(HPDF_Stream s) {
+    return (HPDF_INT32)((shared_bytes *)s->attr)->pos;
+}
+
+static HPDF_UINT32 shared_size(HPDF_Stream s) {
+    return ((shared_bytes *)s->attr)->size;
+}
+
+static void shared_free(HPDF_Stream s) {
+    HPDF_FreeMem(s->mmgr, s->attr); /* the bytes belong to the context */
+}
+
+static HPDF_Stream shared_stream(HPDF_MMgr mmgr, const poa_face *f) {
+    HPDF_Stream s = HPDF_GetMem(mmgr, sizeof *s);
+    shared_bytes *b = HPDF_GetMem(mmgr, sizeof *b);
+    if (!s || !b) {
+        if (s) {
+            HPDF_FreeMem(mmgr, s);
+        }
+        if (b) {
+            HPDF_FreeMem(mmgr, b);
+        }
+        return NULL;
+    }
+    b->data = f->data;
+    b->size = (HPDF_UINT)f->size;
+    b->pos = 0;
+    memset(s, 0, sizeof *s);
+    s->sig_bytes = HPDF_STREAM_SIG_BYTES;
+    s->type = HPDF_STREAM_CALLBACK;
+    s->mmgr = mmgr;
+    s->error = mmgr->error;
+    s->read_fn = shared_read;
+    s->seek_fn = shared_seek;
+    s->tell_fn = shared_tell;
+    s->size_fn = shared_size;
+    s->free_fn = shared_free;
+    s->attr = b;
+    return s;
+}
+
 static HPDF_Font get_font(doc *d, int face) {
     if (d->hfont[face]) {
         return d->hfont[face];
     }
-    const poa_face *f = &d->ctx->fonts.face[face];
-    HPDF_MMgr mmgr = d->pdf->mmgr;
-    HPDF_Stream s = HPDF_MemStream_New(mmgr, (HPDF_UINT)f->size);
+    HPDF_Stream s = shared_stream(d->pdf->mmgr, &d->ctx->fonts.face[face]);
     if (!s) {
         return NULL;
     }
-    if (HPDF_Stream_Write(s, f->data, (HPDF_UINT)f->size) != HPDF_OK) {
-        HPDF_Stream_Free(s);
-        return NULL;
-    }
-    HPDF_FontDef def = HPDF_TTFontDef_Load(mmgr, s, HPDF_TRUE); /* owns s */
+    HPDF_FontDef def = HPDF_TTFontDef_Load(d->pdf->mmgr, s, HPDF_TRUE); /* owns s */
     if (!def) {
         return NULL;
     }
