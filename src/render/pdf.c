@@ -36,6 +36,7 @@ struct poa_pdf_context {
 #define MARGIN_BOTTOM 58.0f
 #define RUNNING_SIZE 8.0f
 #define MAX_QUOTE 4
+#define MAX_WARNED 64
 #define KEEP_LINES 2 /* a heading stays with this many following lines */
 
 typedef enum { C_BODY, C_HEADING, C_LINK, C_MUTED, C_CODE } color_id;
@@ -102,6 +103,7 @@ typedef struct {
     size_t nlinks, caplinks;
     uint32_t *warned;
     size_t nwarned, capwarned;
+    size_t more_missing; /* characters not drawn beyond MAX_WARNED */
 
     /* block state while walking */
     float indent;
@@ -211,6 +213,12 @@ static void warn_missing(doc *d, uint32_t cp, unsigned line, unsigned col) {
         if (d->warned[i] == cp) {
             return;
         }
+    }
+    /* One warning per character, up to a limit, then one summary at the end:
+     * a file full of emoji must neither cost quadratic time nor flood the log. */
+    if (d->nwarned >= MAX_WARNED) {
+        d->more_missing++;
+        return;
     }
     if (grow((void **)&d->warned, &d->capwarned, d->nwarned + 1, sizeof *d->warned) ==
         0) {
@@ -387,6 +395,13 @@ static void join_cjk_lines(doc *d, size_t a0) {
 
 /* ---- line breaking ---- */
 
+/* The indent as drawn: deep nesting stops indenting at half the text width
+ * so that text never runs off the page. */
+static float indent_of(const doc *d) {
+    float half = d->text_w / 2.0f;
+    return d->indent < half ? d->indent : half;
+}
+
 static int can_break_before(const atom *a, size_t i, size_t start) {
     if (i <= start) {
         return 0;
@@ -430,7 +445,7 @@ static int longer_than(const doc *d, size_t i, size_t a1, float avail) {
  * pending list marker goes on the first line. */
 static void layout_lines(doc *d, size_t a0, size_t a1, float size, float leading,
                          int heading, int code_block) {
-    float avail = d->text_w - d->indent;
+    float avail = d->text_w - indent_of(d);
     size_t start = a0, first_item = d->nitems;
     int first = 1;
     if (avail < 40.0f) {
@@ -480,7 +495,7 @@ static void layout_lines(doc *d, size_t a0, size_t a1, float size, float leading
         d->pending_space = 0;
         it->height = size * leading;
         it->baseline = (it->height + size * 0.72f) / 2.0f;
-        it->x = MARGIN_X + d->indent;
+        it->x = MARGIN_X + indent_of(d);
         it->a0 = start;
         it->a1 = trim;
         it->code_block = code_block;
@@ -514,8 +529,14 @@ static void layout_lines(doc *d, size_t a0, size_t a1, float size, float leading
 
 /* ---- blocks ---- */
 
+static const list_state *current_list(const doc *d) {
+    int max = (int)(sizeof d->lists / sizeof *d->lists);
+    return d->nlists > 0 ? &d->lists[(d->nlists < max ? d->nlists : max) - 1] : NULL;
+}
+
 static float block_gap(const doc *d) {
-    return (d->nlists > 0 && d->lists[d->nlists - 1].tight) ? TIGHT_GAP : PARA_GAP;
+    const list_state *l = current_list(d);
+    return l && l->tight ? TIGHT_GAP : PARA_GAP;
 }
 
 static void want_space(doc *d, float s) {
@@ -587,18 +608,18 @@ static void layout_rule(doc *d) {
     it->kind = IT_RULE;
     it->space_before = d->pending_space;
     it->height = 1.0f;
-    it->x = MARGIN_X + d->indent;
-    it->block_width = d->text_w - d->indent;
+    it->x = MARGIN_X + indent_of(d);
+    it->block_width = d->text_w - indent_of(d);
     it->quote_depth = d->quote_depth;
     memcpy(it->quote_x, d->quote_x, sizeof it->quote_x);
     d->pending_space = 14.0f;
 }
 
 static void start_item(doc *d) {
-    if (d->nlists == 0) {
+    list_state *l = (list_state *)current_list(d);
+    if (!l) {
         return;
     }
-    list_state *l = &d->lists[d->nlists - 1];
     char marker[32];
     if (l->ordered) {
         snprintf(marker, sizeof marker, "%d%c", l->next_number++,
@@ -612,8 +633,8 @@ static void start_item(doc *d) {
     d->marker0 = d->natoms;
     add_text(d, marker, strlen(marker), &st, 0, 0);
     d->marker1 = d->natoms;
-    d->marker_x = MARGIN_X + d->indent + LIST_INDENT - 6.0f;
     d->indent += LIST_INDENT;
+    d->marker_x = MARGIN_X + indent_of(d) - 6.0f; /* right edge of the marker */
 }
 
 static void layout_tree(doc *d, cmark_node *root) {
@@ -649,7 +670,7 @@ static void layout_tree(doc *d, cmark_node *root) {
             if (enter) {
                 want_space(d, PARA_GAP);
                 if (d->quote_depth < MAX_QUOTE) {
-                    d->quote_x[d->quote_depth] = MARGIN_X + d->indent + 1.0f;
+                    d->quote_x[d->quote_depth] = MARGIN_X + indent_of(d) + 1.0f;
                 }
                 d->quote_depth++;
                 d->indent += QUOTE_INDENT;
@@ -678,9 +699,6 @@ static void layout_tree(doc *d, cmark_node *root) {
             }
             break;
         case CMARK_NODE_ITEM:
-            if (d->nlists > (int)(sizeof d->lists / sizeof *d->lists)) {
-                break; /* absurdly deep: keep the current indent */
-            }
             if (enter) {
                 start_item(d);
             } else {
@@ -1210,6 +1228,12 @@ poa_status poa_render_pdf(poa_pdf_context *ctx, const char *markdown, size_t len
     }
     if (st == POA_OK && pages_out) {
         *pages_out = d.npages;
+    }
+    if (d.more_missing) {
+        poa_warn(w, NULL, 0, 0,
+                 "%zu more occurrences of characters no embedded font can draw were left "
+                 "out of the PDF",
+                 d.more_missing);
     }
     if (d.pdf) {
         HPDF_Free(d.pdf);
