@@ -47,12 +47,16 @@ LATIN_WIDE = (
 )
 CJK_DENSE = (list(range(0x3000, 0x3040)) + list(range(0x4E00, 0xA000))
              + list(range(0xFF00, 0xFFF0)))
+CJKX_DENSE = (list(range(0x3400, 0x4DC0)) + list(range(0x4E00, 0xA000))
+              + list(range(0xF900, 0xFB00)))
 
 
-def gb2312_level1():
-    """The 3,755 most common hanzi: GB2312 rows 16-55, from Python's codec."""
+def gb2312_hanzi():
+    """The 6,763 hanzi of GB2312 (rows 16-87), from Python's codec. Level 1
+    alone (3,755) lacks characters common in seller names and addresses,
+    such as 圳 in 深圳."""
     chars = set()
-    for row in range(0xB0, 0xD8):
+    for row in range(0xB0, 0xF8):
         for col in range(0xA1, 0xFF):
             try:
                 chars.add(ord(bytes([row, col]).decode("gb2312")))
@@ -100,7 +104,7 @@ def make_subset(src, dst, unicodes, family, style, font=None):
     opts.name_languages = [0x409]
     opts.glyph_names = False
     opts.notdef_outline = True
-    opts.drop_tables += ["FFTM", "MATH", "gasp"]
+    opts.drop_tables += ["FFTM", "MATH", "gasp", "vhea", "vmtx"]
     opts.recalc_timestamp = False
     if font is None:
         font = TTFont(src, recalcTimestamp=False)
@@ -158,17 +162,26 @@ def main():
     save(make_subset(os.path.join(dejavu, "DejaVuSansMono.ttf"), None, LATIN_COMMON,
                      "PoagenMono", "Regular"), os.path.join(out, "mono-regular.ttf"))
 
-    hanzi = gb2312_level1() | template_hanzi(text_dirs)
+    hanzi = gb2312_hanzi() | template_hanzi(text_dirs)
     wanted = sorted(hanzi | set(range(0x3000, 0x3040)) | set(range(0xFF00, 0xFFF0)))
-    font = TTFont(droid, recalcTimestamp=False)
+    cjk_font(droid, wanted, CJK_DENSE, os.path.join(out, "cjk-regular.ttf"), "PoagenCJK")
+    # Every other hanzi Droid has (traditional forms, rare name characters),
+    # loaded only by documents that use one.
+    rest = set(range(0x3400, 0x4DC0)) | set(range(0x4E00, 0xA000)) | set(range(0xF900, 0xFB00))
+    cjk_font(droid, sorted(rest - hanzi), CJKX_DENSE, os.path.join(out, "cjkx-regular.ttf"),
+             "PoagenCJKX")
+
+
+def cjk_font(src, wanted, dense, path, family):
+    font = TTFont(src, recalcTimestamp=False)
     # Subset first (fast), then decompose what is left, then subset again so
     # the now unused component glyphs go and the rest are renumbered low.
-    font = make_subset(None, None, wanted, "PoagenCJK", "Regular", font)
+    font = make_subset(None, None, wanted, family, "Regular", font)
     decompose(font)
-    font = make_subset(None, None, wanted, "PoagenCJK", "Regular", font)
+    font = make_subset(None, None, wanted, family, "Regular", font)
     assert not any(font["glyf"][n].isComposite() for n in font.getGlyphOrder())
-    dense_cmap(font, CJK_DENSE)
-    save(font, os.path.join(out, "cjk-regular.ttf"))
+    dense_cmap(font, dense)
+    save(font, path)
 
 
 if __name__ == "__main__":

@@ -20,9 +20,10 @@ static const struct {
     {"latinx-bolditalic.ttf", "fonts-dejavu-core"},
     {"mono-regular.ttf", "fonts-dejavu-core"},
     {"cjk-regular.ttf", "fonts-droid-fallback"},
+    {"cjkx-regular.ttf", "fonts-droid-fallback"},
 };
 
-/* The Chinese subset is about 0.7 MB; anything far larger is not ours. */
+/* The rare-hanzi subset is about 4.7 MB; anything far larger is not ours. */
 #define MAX_FONT_BYTES (16u * 1024u * 1024u)
 
 typedef struct {

@@ -17,8 +17,9 @@ typedef enum {
     POA_FACE_LATIN = 0,   /* Latin-1 + punctuation; 4 styles */
     POA_FACE_LATIN_X = 4, /* Latin Extended, Greek, Cyrillic; 4 styles */
     POA_FACE_MONO = 8,
-    POA_FACE_CJK = 9, /* GB2312 level 1 + CJK punctuation, no bold */
-    POA_FACE_COUNT = 10
+    POA_FACE_CJK = 9,    /* GB2312 hanzi + CJK punctuation, no bold */
+    POA_FACE_CJK_X = 10, /* every other hanzi Droid has: rare, large */
+    POA_FACE_COUNT = 11
 } poa_face_id;
 
 enum { POA_STYLE_BOLD = 1, POA_STYLE_ITALIC = 2 };

@@ -26,6 +26,7 @@ struct poa_pdf_context {
 #define BODY_LEADING 1.4f
 #define HEAD_LEADING 1.25f
 #define CODE_SIZE 9.5f
+#define CODE_INSET 6.0f
 #define PARA_GAP 7.5f
 #define TIGHT_GAP 2.5f
 #define LIST_INDENT 20.0f
@@ -35,6 +36,7 @@ struct poa_pdf_context {
 #define MARGIN_BOTTOM 58.0f
 #define RUNNING_SIZE 8.0f
 #define MAX_QUOTE 4
+#define MAX_WARNED 64
 #define KEEP_LINES 2 /* a heading stays with this many following lines */
 
 typedef enum { C_BODY, C_HEADING, C_LINK, C_MUTED, C_CODE } color_id;
@@ -101,6 +103,7 @@ typedef struct {
     size_t nlinks, caplinks;
     uint32_t *warned;
     size_t nwarned, capwarned;
+    size_t more_missing; /* characters not drawn beyond MAX_WARNED */
 
     /* block state while walking */
     float indent;
@@ -211,6 +214,12 @@ static void warn_missing(doc *d, uint32_t cp, unsigned line, unsigned col) {
             return;
         }
     }
+    /* One warning per character, up to a limit, then one summary at the end:
+     * a file full of emoji must neither cost quadratic time nor flood the log. */
+    if (d->nwarned >= MAX_WARNED) {
+        d->more_missing++;
+        return;
+    }
     if (grow((void **)&d->warned, &d->capwarned, d->nwarned + 1, sizeof *d->warned) ==
         0) {
         d->warned[d->nwarned++] = cp;
@@ -222,14 +231,15 @@ static void warn_missing(doc *d, uint32_t cp, unsigned line, unsigned col) {
         (unsigned)cp);
 }
 
-/* Latin subset of the style, then the wide Latin subset, then Chinese. */
+/* Latin subset of the style, then the wide Latin subset, then the common
+ * Chinese set, then the rare one. */
 static int pick_face(const doc *d, uint32_t cp, int style, int mono, int *fake_bold) {
     const poa_fontset *fs = &d->ctx->fonts;
     *fake_bold = 0;
     if (cp > 0xFFFF) {
         return -1;
     }
-    int order[3];
+    int order[4];
     if (mono) {
         order[0] = POA_FACE_MONO;
         order[1] = POA_FACE_LATIN_X;
@@ -238,9 +248,10 @@ static int pick_face(const doc *d, uint32_t cp, int style, int mono, int *fake_b
         order[1] = POA_FACE_LATIN_X + style;
     }
     order[2] = POA_FACE_CJK;
-    for (int i = 0; i < 3; i++) {
+    order[3] = POA_FACE_CJK_X;
+    for (int i = 0; i < 4; i++) {
         if (fs->face[order[i]].advance[cp] != POA_NO_GLYPH) {
-            *fake_bold = order[i] == POA_FACE_CJK && (style & POA_STYLE_BOLD);
+            *fake_bold = order[i] >= POA_FACE_CJK && (style & POA_STYLE_BOLD);
             return order[i];
         }
     }
@@ -384,6 +395,13 @@ static void join_cjk_lines(doc *d, size_t a0) {
 
 /* ---- line breaking ---- */
 
+/* The indent as drawn: deep nesting stops indenting at half the text width
+ * so that text never runs off the page. */
+static float indent_of(const doc *d) {
+    float half = d->text_w / 2.0f;
+    return d->indent < half ? d->indent : half;
+}
+
 static int can_break_before(const atom *a, size_t i, size_t start) {
     if (i <= start) {
         return 0;
@@ -403,12 +421,31 @@ static int can_break_before(const atom *a, size_t i, size_t start) {
            !(a[i - 2].flags & A_SPACE);
 }
 
+/* Whether the unbreakable piece starting at atoms[i] is wider than a whole
+ * line: then it is broken where the line is full instead of being moved down
+ * whole, which would leave a short line above it. */
+static int longer_than(const doc *d, size_t i, size_t a1, float avail) {
+    float w = 0;
+    for (size_t j = i; j < a1; j++) {
+        const atom *a = &d->atoms[j];
+        if ((a->flags & (A_SPACE | A_HARD_BREAK)) ||
+            (j > i && can_break_before(d->atoms, j, i))) {
+            break;
+        }
+        w += a->width;
+        if (w > avail) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* Emit lines for atoms [a0, a1) at the current indent, greedily: break at
  * the last opportunity that fits, or inside a word longer than the line. A
  * pending list marker goes on the first line. */
 static void layout_lines(doc *d, size_t a0, size_t a1, float size, float leading,
                          int heading, int code_block) {
-    float avail = d->text_w - d->indent;
+    float avail = d->text_w - indent_of(d);
     size_t start = a0, first_item = d->nitems;
     int first = 1;
     if (avail < 40.0f) {
@@ -440,7 +477,7 @@ static void layout_lines(doc *d, size_t a0, size_t a1, float size, float leading
             }
             /* spaces may hang past the margin: they are trimmed */
             if (x + a->width > avail && i > start && !(a->flags & A_SPACE)) {
-                end = next = brk > start ? brk : i;
+                end = next = brk > start && !longer_than(d, brk, a1, avail) ? brk : i;
                 break;
             }
             x += a->width;
@@ -458,7 +495,7 @@ static void layout_lines(doc *d, size_t a0, size_t a1, float size, float leading
         d->pending_space = 0;
         it->height = size * leading;
         it->baseline = (it->height + size * 0.72f) / 2.0f;
-        it->x = MARGIN_X + d->indent;
+        it->x = MARGIN_X + indent_of(d);
         it->a0 = start;
         it->a1 = trim;
         it->code_block = code_block;
@@ -492,8 +529,14 @@ static void layout_lines(doc *d, size_t a0, size_t a1, float size, float leading
 
 /* ---- blocks ---- */
 
+static const list_state *current_list(const doc *d) {
+    int max = (int)(sizeof d->lists / sizeof *d->lists);
+    return d->nlists > 0 ? &d->lists[(d->nlists < max ? d->nlists : max) - 1] : NULL;
+}
+
 static float block_gap(const doc *d) {
-    return (d->nlists > 0 && d->lists[d->nlists - 1].tight) ? TIGHT_GAP : PARA_GAP;
+    const list_state *l = current_list(d);
+    return l && l->tight ? TIGHT_GAP : PARA_GAP;
 }
 
 static void want_space(doc *d, float s) {
@@ -549,7 +592,10 @@ static void layout_code_block(doc *d, cmark_node *n) {
         }
     }
     want_space(d, 4.0f);
+    /* the text sits inside the grey background, which keeps to the margin */
+    d->indent += CODE_INSET;
     layout_lines(d, a0, d->natoms, CODE_SIZE, 1.5f, 0, 1);
+    d->indent -= CODE_INSET;
     want_space(d, PARA_GAP + 4.0f);
 }
 
@@ -562,18 +608,18 @@ static void layout_rule(doc *d) {
     it->kind = IT_RULE;
     it->space_before = d->pending_space;
     it->height = 1.0f;
-    it->x = MARGIN_X + d->indent;
-    it->block_width = d->text_w - d->indent;
+    it->x = MARGIN_X + indent_of(d);
+    it->block_width = d->text_w - indent_of(d);
     it->quote_depth = d->quote_depth;
     memcpy(it->quote_x, d->quote_x, sizeof it->quote_x);
     d->pending_space = 14.0f;
 }
 
 static void start_item(doc *d) {
-    if (d->nlists == 0) {
+    list_state *l = (list_state *)current_list(d);
+    if (!l) {
         return;
     }
-    list_state *l = &d->lists[d->nlists - 1];
     char marker[32];
     if (l->ordered) {
         snprintf(marker, sizeof marker, "%d%c", l->next_number++,
@@ -587,8 +633,8 @@ static void start_item(doc *d) {
     d->marker0 = d->natoms;
     add_text(d, marker, strlen(marker), &st, 0, 0);
     d->marker1 = d->natoms;
-    d->marker_x = MARGIN_X + d->indent + LIST_INDENT - 6.0f;
     d->indent += LIST_INDENT;
+    d->marker_x = MARGIN_X + indent_of(d) - 6.0f; /* right edge of the marker */
 }
 
 static void layout_tree(doc *d, cmark_node *root) {
@@ -624,7 +670,7 @@ static void layout_tree(doc *d, cmark_node *root) {
             if (enter) {
                 want_space(d, PARA_GAP);
                 if (d->quote_depth < MAX_QUOTE) {
-                    d->quote_x[d->quote_depth] = MARGIN_X + d->indent + 1.0f;
+                    d->quote_x[d->quote_depth] = MARGIN_X + indent_of(d) + 1.0f;
                 }
                 d->quote_depth++;
                 d->indent += QUOTE_INDENT;
@@ -653,9 +699,6 @@ static void layout_tree(doc *d, cmark_node *root) {
             }
             break;
         case CMARK_NODE_ITEM:
-            if (d->nlists > (int)(sizeof d->lists / sizeof *d->lists)) {
-                break; /* absurdly deep: keep the current indent */
-            }
             if (enter) {
                 start_item(d);
             } else {
@@ -722,26 +765,95 @@ static void HPDF_STDCALL on_hpdf_error(HPDF_STATUS error_no, HPDF_STATUS detail_
     }
 }
 
-/* Load a face into the document from the bytes read once per run.
- * libharu 2.3.0 has no public loader from memory; HPDF_LoadTTFontFromFile
- * re-reads the file with a seek and a read per table and glyph. The functions
- * used here are declared in libharu's installed headers (hpdf_fontdef.h,
- * hpdf_doc.h, hpdf_streams.h) and are what the file loader itself calls. */
+/* libharu 2.3.0 has no public loader from memory: HPDF_LoadTTFontFromFile
+ * re-reads the file with a seek and a read per table and glyph, for every
+ * document. Instead each document reads the bytes the context read once,
+ * through a read-only stream over them (no copy), handed to the functions
+ * the file loader itself calls. Stream, font definition and registration
+ * are declared in libharu's installed headers (hpdf_streams.h,
+ * hpdf_fontdef.h, hpdf_doc.h). */
+typedef struct {
+    const HPDF_BYTE *data;
+    HPDF_UINT size, pos;
+} shared_bytes;
+
+static HPDF_STATUS shared_read(HPDF_Stream s, HPDF_BYTE *ptr, HPDF_UINT *siz) {
+    shared_bytes *b = s->attr;
+    HPDF_UINT n = b->size - b->pos < *siz ? b->size - b->pos : *siz;
+    memcpy(ptr, b->data + b->pos, n);
+    b->pos += n;
+    if (n < *siz) {
+        *siz = n;
+        return HPDF_STREAM_EOF;
+    }
+    return HPDF_OK;
+}
+
+static HPDF_STATUS shared_seek(HPDF_Stream s, HPDF_INT pos, HPDF_WhenceMode mode) {
+    shared_bytes *b = s->attr;
+    long long at = pos;
+    if (mode == HPDF_SEEK_CUR) {
+        at += b->pos;
+    } else if (mode == HPDF_SEEK_END) {
+        at += b->size;
+    }
+    if (at < 0 || at > (long long)b->size) {
+        return HPDF_SetError(s->error, HPDF_FILE_IO_ERROR, 0);
+    }
+    b->pos = (HPDF_UINT)at;
+    return HPDF_OK;
+}
+
+static HPDF_INT32 shared_tell(HPDF_Stream s) {
+    return (HPDF_INT32)((shared_bytes *)s->attr)->pos;
+}
+
+static HPDF_UINT32 shared_size(HPDF_Stream s) {
+    return ((shared_bytes *)s->attr)->size;
+}
+
+static void shared_free(HPDF_Stream s) {
+    HPDF_FreeMem(s->mmgr, s->attr); /* the bytes belong to the context */
+}
+
+static HPDF_Stream shared_stream(HPDF_MMgr mmgr, const poa_face *f) {
+    HPDF_Stream s = HPDF_GetMem(mmgr, sizeof *s);
+    shared_bytes *b = HPDF_GetMem(mmgr, sizeof *b);
+    if (!s || !b) {
+        if (s) {
+            HPDF_FreeMem(mmgr, s);
+        }
+        if (b) {
+            HPDF_FreeMem(mmgr, b);
+        }
+        return NULL;
+    }
+    b->data = f->data;
+    b->size = (HPDF_UINT)f->size;
+    b->pos = 0;
+    memset(s, 0, sizeof *s);
+    s->sig_bytes = HPDF_STREAM_SIG_BYTES;
+    s->type = HPDF_STREAM_CALLBACK;
+    s->mmgr = mmgr;
+    s->error = mmgr->error;
+    s->read_fn = shared_read;
+    s->seek_fn = shared_seek;
+    s->tell_fn = shared_tell;
+    s->size_fn = shared_size;
+    s->free_fn = shared_free;
+    s->attr = b;
+    return s;
+}
+
 static HPDF_Font get_font(doc *d, int face) {
     if (d->hfont[face]) {
         return d->hfont[face];
     }
-    const poa_face *f = &d->ctx->fonts.face[face];
-    HPDF_MMgr mmgr = d->pdf->mmgr;
-    HPDF_Stream s = HPDF_MemStream_New(mmgr, (HPDF_UINT)f->size);
+    HPDF_Stream s = shared_stream(d->pdf->mmgr, &d->ctx->fonts.face[face]);
     if (!s) {
         return NULL;
     }
-    if (HPDF_Stream_Write(s, f->data, (HPDF_UINT)f->size) != HPDF_OK) {
-        HPDF_Stream_Free(s);
-        return NULL;
-    }
-    HPDF_FontDef def = HPDF_TTFontDef_Load(mmgr, s, HPDF_TRUE); /* owns s */
+    HPDF_FontDef def = HPDF_TTFontDef_Load(d->pdf->mmgr, s, HPDF_TRUE); /* owns s */
     if (!def) {
         return NULL;
     }
@@ -872,8 +984,8 @@ static void draw_item(doc *d, HPDF_Page page, const item *it, int first_on_page)
     }
     if (it->code_block) {
         HPDF_Page_SetRGBFill(page, 0.955f, 0.955f, 0.955f);
-        HPDF_Page_Rectangle(page, it->x - 4.0f, it->top - it->height,
-                            it->block_width + 4.0f, it->height);
+        HPDF_Page_Rectangle(page, it->x - CODE_INSET, it->top - it->height,
+                            it->block_width + CODE_INSET, it->height);
         HPDF_Page_Fill(page);
         d->cur_color = -1;
     }
@@ -1116,6 +1228,12 @@ poa_status poa_render_pdf(poa_pdf_context *ctx, const char *markdown, size_t len
     }
     if (st == POA_OK && pages_out) {
         *pages_out = d.npages;
+    }
+    if (d.more_missing) {
+        poa_warn(w, NULL, 0, 0,
+                 "%zu more occurrences of characters no embedded font can draw were left "
+                 "out of the PDF",
+                 d.more_missing);
     }
     if (d.pdf) {
         HPDF_Free(d.pdf);

@@ -236,6 +236,30 @@ static void test_languages(void **state) {
     }
 }
 
+/* Characters outside the common subsets come from the fallback fonts. */
+static void test_fallback_fonts(void **state) {
+    (void)state;
+    static const char *want[] = {"Łódź Ştefan Őrség", "Ελλάδα Москва", "處理們", "深圳"};
+    poa_doc_options o = options("en");
+    poa_buf out = POA_BUF_INIT;
+    warnings ws = {0};
+    render("**Łódź Ştefan Őrség** Ελλάδα Москва 處理們 深圳\n", &o, &out, NULL, &ws);
+    assert_int_equal(ws.n, 0);
+    char path[512];
+    write_temp(&out, path, sizeof path);
+    assert_true(qpdf_ok(path));
+    char *text = pdf_text(path, 0);
+    normalise(text, 0);
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+        if (!strstr(text, want[i])) {
+            fail_msg("missing \"%s\" in:\n%s", want[i], text);
+        }
+    }
+    free(text);
+    unlink(path);
+    poa_buf_free(&out);
+}
+
 static void test_emoji_warns(void **state) {
     (void)state;
     poa_doc_options o = options("en");
@@ -363,10 +387,10 @@ static int teardown(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_languages),           cmocka_unit_test(test_emoji_warns),
-        cmocka_unit_test(test_long_document),       cmocka_unit_test(test_paper_sizes),
-        cmocka_unit_test(test_creation_date),       cmocka_unit_test(test_missing_fonts),
-        cmocka_unit_test(test_cjk_glyphs_have_ink),
+        cmocka_unit_test(test_languages),     cmocka_unit_test(test_fallback_fonts),
+        cmocka_unit_test(test_emoji_warns),   cmocka_unit_test(test_long_document),
+        cmocka_unit_test(test_paper_sizes),   cmocka_unit_test(test_creation_date),
+        cmocka_unit_test(test_missing_fonts), cmocka_unit_test(test_cjk_glyphs_have_ink),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
