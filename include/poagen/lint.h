@@ -29,11 +29,15 @@ poa_status poa_lint_rules_load(poa_lint_rules **out, const char *data_dir,
 void poa_lint_rules_free(poa_lint_rules *r);
 
 typedef struct {
-    const char *lang;      /* draft language; NULL: "en" */
-    int template_mode;     /* the file is a template, not a draft */
-    unsigned pages;        /* rendered page count, 0 when unknown */
-    unsigned page_budget;  /* pages allowed, 0: no check */
-    const char **disabled; /* check ids switched off (--disable) */
+    const char *lang;     /* draft language; NULL: "en" */
+    int template_mode;    /* the file is a template, not a draft */
+    unsigned pages;       /* rendered page count, 0 when unknown */
+    unsigned page_budget; /* pages allowed; 0: one per cause heading, up to ... */
+    unsigned
+        max_page_budget; /* ... this many (the rule table's page budget); 0: no check */
+    unsigned max_words;  /* 0: no word limit */
+    const char *seller_email; /* the seller's own address, allowed anywhere */
+    const char **disabled;    /* check ids switched off (--disable) */
     size_t ndisabled;
 } poa_lint_options;
 

@@ -150,7 +150,10 @@ poa_status poa_generate_case(const char *case_path, const char *out_dir,
         unsigned budget = (unsigned)(causes < (size_t)shared->data->page_budget_max
                                          ? causes
                                          : (size_t)shared->data->page_budget_max);
-        poa_lint_options lo = {a.lang, 0, result->pages, budget ? budget : 1, NULL, 0};
+        poa_lint_options lo = {.lang = a.lang,
+                               .pages = result->pages,
+                               .page_budget = budget ? budget : 1,
+                               .seller_email = info->email};
         st = poa_lint_text(&result->lint, shared->lint_rules, md.data ? md.data : "",
                            md.len, &lo, err);
         for (size_t i = 0; i < result->lint.count; i++) {

@@ -25,7 +25,7 @@ static const char usage_text[] =
     "                    --template FILE --strict)\n"
     "  inspect CASE      list the files found, their type, encoding, rows and dates\n"
     "  lint FILE...      review drafts (--template for templates; --format text|json;\n"
-    "                    --disable ID; --lang L; --pages N --budget N)\n"
+    "                    --disable ID; --lang L; --budget PAGES; --max-words N)\n"
     "  batch CASES -o DIR\n"
     "                    every case folder of CASES into DIR, with summary.csv\n"
     "  rules check [FILE] | rules list\n"
@@ -46,10 +46,10 @@ static const char usage_text[] =
 typedef struct {
     const char *data_dir, *rules_path, *format, *out_dir, *template_path, *lang;
     const char *paper;
-    int strict, template_mode, quiet, json;
+    int strict, template_mode, quiet, json, list_checks;
     const char *disabled[32];
     size_t ndisabled;
-    unsigned pages, budget;
+    unsigned pages, budget, max_words;
     poa_run_options run;
     char **args;
     int nargs;
@@ -357,6 +357,12 @@ static int cmd_inspect(cli *c) {
 }
 
 static int cmd_lint(cli *c) {
+    if (c->list_checks) {
+        for (size_t i = 0; poa_lint_checks[i][0]; i++) {
+            printf("%-26s %s\n", poa_lint_checks[i][0], poa_lint_checks[i][1]);
+        }
+        return finish_stdout();
+    }
     if (c->nargs < 1) {
         return usage_error("lint needs at least one file%s", "");
     }
@@ -371,6 +377,12 @@ static int cmd_lint(cli *c) {
         poa_data_free(d);
         return report(&e);
     }
+    char fbuf[4096];
+    poa_pdf_context *pdf = NULL;
+    if (poa_pdf_context_new(&pdf, poa_default_font_dir(d->dir, fbuf, sizeof fbuf), &e) !=
+        POA_OK) {
+        pdf = NULL; /* no fonts: the page budget check is skipped */
+    }
     int json = c->format && strcmp(c->format, "json") == 0;
     json_t *all = json ? json_array() : NULL;
     size_t errors = 0, warnings = 0;
@@ -383,8 +395,26 @@ static int cmd_lint(cli *c) {
             break;
         }
         poa_lint_result r = {0};
-        poa_lint_options lo = {c->lang,   c->template_mode, c->pages,
-                               c->budget, c->disabled,      c->ndisabled};
+        unsigned pages = c->pages;
+        if (!pages && !c->template_mode && pdf) {
+            /* Length is measured on the PDF layout, not guessed from words. */
+            poa_buf sink = POA_BUF_INIT;
+            poa_doc_options doc = {
+                .paper = c->run.paper, .lang = c->lang, .creation_epoch = -1};
+            if (poa_render_pdf(pdf, text.data, text.len, &doc, &sink, &pages, NULL, &e) !=
+                POA_OK) {
+                pages = 0;
+            }
+            poa_buf_free(&sink);
+        }
+        poa_lint_options lo = {.lang = c->lang,
+                               .template_mode = c->template_mode,
+                               .pages = pages,
+                               .page_budget = c->budget,
+                               .max_page_budget = (unsigned)d->page_budget_max,
+                               .max_words = c->max_words,
+                               .disabled = c->disabled,
+                               .ndisabled = c->ndisabled};
         if (poa_lint_text(&r, lr, text.data, text.len, &lo, &e) != POA_OK) {
             rc = report(&e);
         }
@@ -411,6 +441,7 @@ static int cmd_lint(cli *c) {
                errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s", c->nargs,
                c->nargs == 1 ? "" : "s");
     }
+    poa_pdf_context_free(pdf);
     poa_lint_rules_free(lr);
     poa_data_free(d);
     int out_rc = finish_stdout();
@@ -533,7 +564,9 @@ int main(int argc, char **argv) {
         O_DISABLE,
         O_PAGES,
         O_BUDGET,
-        O_QUIET
+        O_QUIET,
+        O_MAX_WORDS,
+        O_LIST_CHECKS
     };
     struct option opts[] = {{"data", required_argument, 0, O_DATA},
                             {"rules", required_argument, 0, O_RULES},
@@ -551,6 +584,8 @@ int main(int argc, char **argv) {
                             {"pages", required_argument, 0, O_PAGES},
                             {"budget", required_argument, 0, O_BUDGET},
                             {"quiet", no_argument, 0, O_QUIET},
+                            {"max-words", required_argument, 0, O_MAX_WORDS},
+                            {"list-checks", no_argument, 0, O_LIST_CHECKS},
                             {"jobs", required_argument, 0, 'j'},
                             {"help", no_argument, 0, 'h'},
                             {0, 0, 0, 0}};
@@ -644,6 +679,12 @@ int main(int argc, char **argv) {
             break;
         case O_QUIET:
             c.quiet = 1;
+            break;
+        case O_LIST_CHECKS:
+            c.list_checks = 1;
+            break;
+        case O_MAX_WORDS:
+            c.max_words = (unsigned)atoi(optarg);
             break;
         case 'h':
             fputs(usage_text, stdout);

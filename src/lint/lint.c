@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 #include <utf8proc.h>
@@ -28,7 +29,10 @@ const char *const poa_lint_checks[][2] = {
     {"other-case", "a reference to other cases or earlier contacts"},
     {"future-tense-prevention",
      "a preventive measure written as a promise ('will') instead of a standing practice"},
-    {"page-budget", "longer than its page budget"},
+    {"page-budget", "longer than its page budget on the PDF layout"},
+    {"word-limit", "longer than the configured word limit"},
+    {"personal-data", "buyer personal data copied in from exports"},
+    {"single-orders", "a plan that only discusses single order ids"},
     {"template-syntax", "the template does not parse"},
     {NULL, NULL}};
 
@@ -413,78 +417,98 @@ static void check_sections(run *R, const poa_lint_rules *rules, const line_t *li
     }
 }
 
-/* Per-section content checks: figures in the root cause, dates or numbers
- * in every action taken, standing practice (not promises) in prevention. */
-static void check_section_content(run *R, const poa_lint_rules *rules,
-                                  const line_t *lines, size_t n, const char *lang) {
+/* The required section each line belongs to (NULL before the first one,
+ * and after a level-1/2 heading that is not a required section). */
+static const char **map_sections(const poa_lint_rules *rules, const line_t *lines,
+                                 size_t n, const char *lang) {
+    const char **sec = calloc(n + 1, sizeof *sec);
     const char *current = NULL;
-    long root_start = -1;
-    int root_digits = 0;
-    for (size_t i = 0; i <= n; i++) {
+    for (size_t i = 0; sec && i < n; i++) {
         const char *t;
         size_t tn;
-        int level = i < n ? heading(&lines[i], &t, &tn) : 1;
+        int level = heading(&lines[i], &t, &tn);
         if (level > 0 && level <= 2) {
-            if (current && strcmp(current, "root-cause") == 0 && !root_digits) {
-                issue(R, "root-cause-figures", POA_LINT_ERROR, lines[root_start].no, 1,
-                      "the root cause quotes no figure — give the rate, the orders and "
-                      "the dates");
-            }
             current = NULL;
-            if (i == n) {
-                break;
-            }
             int32_t *f;
             size_t fn = fold(t, tn, &f, NULL);
             for (size_t s = 0; f && s < rules->nsections; s++) {
-                const section_name *sec = &rules->sections[s];
-                if (strcmp(sec->lang, lang) == 0 && fn >= sec->n &&
-                    memcmp(f, sec->folded, sec->n * sizeof *f) == 0) {
-                    current = sec->id;
+                const section_name *sn = &rules->sections[s];
+                if (strcmp(sn->lang, lang) == 0 && fn >= sn->n &&
+                    memcmp(f, sn->folded, sn->n * sizeof *f) == 0) {
+                    current = sn->id;
                 }
             }
             free(f);
-            if (current && strcmp(current, "root-cause") == 0) {
-                root_start = (long)i;
-                root_digits = 0;
-            }
-            continue;
+            continue; /* the heading itself belongs to no section */
         }
-        if (!current || i == n) {
-            continue;
+        sec[i] = current;
+    }
+    return sec;
+}
+
+static int is_bullet(const line_t *l) {
+    size_t i = 0;
+    while (i < l->n && l->p[i] == ' ') {
+        i++;
+    }
+    if (i + 1 < l->n && (l->p[i] == '-' || l->p[i] == '*' || l->p[i] == '+') &&
+        l->p[i + 1] == ' ') {
+        return 1;
+    }
+    size_t d = i;
+    while (d < l->n && l->p[d] >= '0' && l->p[d] <= '9') {
+        d++;
+    }
+    return d > i && d + 1 < l->n && (l->p[d] == '.' || l->p[d] == ')') &&
+           l->p[d + 1] == ' ';
+}
+
+/* Figures in the root cause, dates or numbers in every action taken. */
+static void check_section_content(run *R, const line_t *lines, size_t n,
+                                  const char **sec) {
+    long root_heading = -1;
+    int root_digits = 0, in_root = 0;
+    for (size_t i = 0; i <= n; i++) {
+        int now_root = i < n && sec[i] && strcmp(sec[i], "root-cause") == 0;
+        if (now_root && !in_root) {
+            root_heading = i > 0 ? (long)i - 1 : 0;
+            root_digits = 0;
         }
-        const line_t *l = &lines[i];
-        if (strcmp(current, "root-cause") == 0) {
-            root_digits |= has_digit(l->p, l->n);
+        if (!now_root && in_root && !root_digits) {
+            issue(R, "root-cause-figures", POA_LINT_ERROR, lines[root_heading].no, 1,
+                  "the root cause quotes no figure — give the rate, the orders and the "
+                  "dates");
         }
-        int bullet = l->n > 2 && (l->p[0] == '-' || l->p[0] == '*') && l->p[1] == ' ';
-        if (bullet && strcmp(current, "actions") == 0 && !has_digit(l->p, l->n)) {
+        in_root = now_root;
+        if (i == n) {
+            break;
+        }
+        if (now_root) {
+            root_digits |= has_digit(lines[i].p, lines[i].n);
+        }
+        if (sec[i] && strcmp(sec[i], "actions") == 0 && is_bullet(&lines[i]) &&
+            !has_digit(lines[i].p, lines[i].n)) {
             issue(
-                R, "action-no-date", POA_LINT_WARNING, l->no, 1,
+                R, "action-no-date", POA_LINT_WARNING, lines[i].no, 1,
                 "this action has no date or number — say when it was done and how much");
-        }
-        if (bullet && strcmp(current, "prevention") == 0 && strcmp(lang, "en") == 0) {
-            const char *w = NULL;
-            for (size_t k = 0; k + 5 <= l->n; k++) {
-                if ((k == 0 || l->p[k - 1] == ' ') &&
-                    strncasecmp(l->p + k, "will ", 5) == 0) {
-                    w = l->p + k;
-                    break;
-                }
-            }
-            if (w) {
-                issue(R, "future-tense-prevention", POA_LINT_WARNING, l->no,
-                      (unsigned)(w - l->p) + 1,
-                      "a promise ('will'): describe the measure as a standing practice — "
-                      "who "
-                      "does what, how often");
-            }
         }
     }
 }
 
+static const char *const phrase_hints[][2] = {
+    {"generic-promise", "say how, who and how often instead"},
+    {"blame", "state the cause as your own process"},
+    {"emotional", "keep the tone professional and factual"},
+    {"minimising", "acknowledge the problem plainly"},
+    {"other-case", "leave other cases and contacts out"},
+    {"future-tense-prevention",
+     "describe the measure as a standing practice: who does what, how often"},
+    {NULL, NULL}};
+
+/* Phrase lists from lint.xml. A list for future-tense-prevention applies
+ * to preventive measures only: "will" is fine elsewhere. */
 static void check_phrases(run *R, const poa_lint_rules *rules, const line_t *lines,
-                          size_t n, const char *lang) {
+                          size_t n, const char *lang, const char **sec) {
     for (size_t i = 0; i < n; i++) {
         int32_t *f;
         unsigned *cols;
@@ -494,24 +518,22 @@ static void check_phrases(run *R, const poa_lint_rules *rules, const line_t *lin
         }
         for (size_t p = 0; p < rules->nphrases; p++) {
             const phrase *ph = &rules->phrases[p];
-            if (strcmp(ph->lang, lang) != 0 && strcmp(lang, "any") != 0) {
+            if (strcmp(ph->lang, lang) != 0) {
+                continue;
+            }
+            int prevention_only = strcmp(ph->check, "future-tense-prevention") == 0;
+            if (prevention_only &&
+                (!sec[i] || strcmp(sec[i], "prevention") != 0 || !is_bullet(&lines[i]))) {
                 continue;
             }
             long at = find(f, fn, ph->folded, ph->n, 0);
             if (at < 0) {
                 continue;
             }
-            static const char *const hints[][2] = {
-                {"generic-promise", "say how, who and how often instead"},
-                {"blame", "state the cause as your own process"},
-                {"emotional", "keep the tone professional and factual"},
-                {"minimising", "acknowledge the problem plainly"},
-                {"other-case", "leave other cases and contacts out"},
-                {NULL, NULL}};
             const char *hint = "rephrase it";
-            for (size_t h = 0; hints[h][0]; h++) {
-                if (strcmp(hints[h][0], ph->check) == 0) {
-                    hint = hints[h][1];
+            for (size_t h = 0; phrase_hints[h][0]; h++) {
+                if (strcmp(phrase_hints[h][0], ph->check) == 0) {
+                    hint = phrase_hints[h][1];
                 }
             }
             char shown[160];
@@ -521,14 +543,201 @@ static void check_phrases(run *R, const poa_lint_rules *rules, const line_t *lin
                                                   (utf8proc_uint8_t *)shown + k);
             }
             shown[k] = '\0';
-            issue(R, ph->check,
-                  strcmp(ph->check, "minimising") == 0 ? POA_LINT_WARNING
-                                                       : POA_LINT_ERROR,
-                  lines[i].no, cols[at], "'%s' — %s", shown, hint);
+            int warning = strcmp(ph->check, "minimising") == 0 || prevention_only;
+            issue(R, ph->check, warning ? POA_LINT_WARNING : POA_LINT_ERROR, lines[i].no,
+                  cols[at], "'%s' — %s", shown, hint);
         }
         free(f);
         free(cols);
     }
+}
+
+static int is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
+
+/* An order id: three digits, dash, seven digits, dash, seven digits. */
+static int order_id_at(const char *p, size_t n) {
+    if (n < 19) {
+        return 0;
+    }
+    for (size_t i = 0; i < 19; i++) {
+        int dash = i == 3 || i == 11;
+        if (dash ? p[i] != '-' : !is_digit(p[i])) {
+            return 0;
+        }
+    }
+    return n == 19 || !is_digit(p[19]);
+}
+
+/* A date written YYYY-MM-DD. */
+static int iso_date_at(const char *p, size_t n) {
+    return n >= 10 && is_digit(p[0]) && is_digit(p[1]) && is_digit(p[2]) &&
+           is_digit(p[3]) && p[4] == '-' && is_digit(p[5]) && is_digit(p[6]) &&
+           p[7] == '-' && is_digit(p[8]) && is_digit(p[9]);
+}
+
+/* Buyer personal data copied from exports: e-mail addresses (other than
+ * the seller's own in the signature), phone numbers, street addresses. */
+static void check_personal_data(run *R, const line_t *lines, size_t n, const char **sec,
+                                const char *seller_email) {
+    static const char *const street_words[] = {
+        " street", " road", " lane",  " avenue",  " straat", " laan", " weg ",
+        "gatan",   "vägen", "calle ", "avenida ", " vej ",   "gade ", NULL};
+    /* The signature is the last few non-empty lines: the seller's own
+     * e-mail and phone there are expected. */
+    (void)sec;
+    size_t signature_from = n;
+    for (size_t i = n, seen = 0; i > 0 && seen < 5; i--) {
+        if (lines[i - 1].n > 0) {
+            signature_from = i - 1;
+            seen++;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        const line_t *l = &lines[i];
+        for (size_t k = 0; k < l->n; k++) {
+            if (l->p[k] != '@' || k == 0 || k + 1 >= l->n) {
+                continue;
+            }
+            size_t a = k, b = k + 1;
+            while (a > 0 && (isalnum((unsigned char)l->p[a - 1]) ||
+                             strchr("._%+-\\", l->p[a - 1]))) {
+                a--;
+            }
+            while (b < l->n &&
+                   (isalnum((unsigned char)l->p[b]) || strchr(".-\\", l->p[b]))) {
+                b++;
+            }
+            if (a == k || !memchr(l->p + k, '.', b - k)) {
+                continue;
+            }
+            char email[256];
+            size_t m = 0;
+            for (size_t x = a; x < b && m + 1 < sizeof email; x++) {
+                if (l->p[x] != '\\') {
+                    email[m++] = l->p[x];
+                }
+            }
+            email[m] = '\0';
+            int own = (seller_email && strcasecmp(email, seller_email) == 0) ||
+                      i >= signature_from;
+            if (!own) {
+                issue(R, "personal-data", POA_LINT_ERROR, l->no, (unsigned)a + 1,
+                      "an e-mail address (%s) — remove buyers' personal data", email);
+            }
+            k = b;
+        }
+        for (size_t k = 0; k < l->n; k++) {
+            if (l->p[k] != '+' && !is_digit(l->p[k])) {
+                continue;
+            }
+            if (order_id_at(l->p + k, l->n - k)) {
+                k += 18;
+                continue;
+            }
+            if (iso_date_at(l->p + k, l->n - k)) {
+                k += 9;
+                continue;
+            }
+            size_t digits = 0, e = k;
+            while (e < l->n && (is_digit(l->p[e]) || (e > k && strchr(" ()-", l->p[e])) ||
+                                (e == k && l->p[e] == '+'))) {
+                digits += is_digit(l->p[e]);
+                e++;
+            }
+            size_t end = e;
+            while (end > k && !is_digit(l->p[end - 1])) {
+                end--;
+            }
+            /* Phone numbers are written with a plus or with spaces between
+             * groups; plain long digit runs are tracking numbers or ids. */
+            int spaced = memchr(l->p + k, ' ', end - k) != NULL || l->p[k] == '+';
+            if (digits >= 9 && digits <= 15 && spaced &&
+                (k == 0 || !is_digit(l->p[k - 1])) && i < signature_from) {
+                issue(R, "personal-data", POA_LINT_WARNING, l->no, (unsigned)k + 1,
+                      "this looks like a phone number — remove buyers' personal data");
+            }
+            k = e;
+        }
+        char low[512];
+        size_t m = l->n < sizeof low - 2 ? l->n : sizeof low - 2;
+        for (size_t x = 0; x < m; x++) {
+            low[x] = (char)tolower((unsigned char)l->p[x]);
+        }
+        low[m] = ' ';
+        low[m + 1] = '\0';
+        for (size_t w = 0; street_words[w] && i < signature_from; w++) {
+            const char *hit = strstr(low, street_words[w]);
+            if (!hit) {
+                continue;
+            }
+            /* A house number shortly before or after the street word. */
+            size_t at = (size_t)(hit - low);
+            size_t from = at > 30 ? at - 30 : 0, to = at + 30 < m ? at + 30 : m;
+            if (has_digit(l->p + from, to - from)) {
+                issue(R, "personal-data", POA_LINT_WARNING, l->no, (unsigned)from + 1,
+                      "this looks like a street address — remove buyers' personal data");
+                break;
+            }
+        }
+    }
+}
+
+/* A POA about single orders ("order 202-… was late") without the rate and
+ * the process behind it answers the wrong question. */
+static void check_single_orders(run *R, const line_t *lines, size_t n) {
+    size_t ids = 0;
+    unsigned first_line = 0, first_col = 0;
+    int percent = 0;
+    for (size_t i = 0; i < n; i++) {
+        const line_t *l = &lines[i];
+        for (size_t k = 0; k < l->n; k++) {
+            if (order_id_at(l->p + k, l->n - k) && (k == 0 || !is_digit(l->p[k - 1]))) {
+                if (!ids++) {
+                    first_line = l->no;
+                    first_col = (unsigned)k + 1;
+                }
+                k += 18;
+            } else if (l->p[k] == '%') {
+                percent = 1;
+            }
+        }
+    }
+    if (ids && !percent) {
+        issue(R, "single-orders", POA_LINT_ERROR, first_line, first_col,
+              "the plan discusses %zu single order%s but no rate — explain the process "
+              "failure and its figures, not individual orders",
+              ids, ids == 1 ? "" : "s");
+    }
+}
+
+/* Root-cause headings below the root cause section: one per cause. */
+static unsigned count_causes(const line_t *lines, size_t n, const char **sec) {
+    unsigned causes = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *t;
+        size_t tn;
+        if (sec[i] && strcmp(sec[i], "root-cause") == 0 &&
+            heading(&lines[i], &t, &tn) >= 3) {
+            causes++;
+        }
+    }
+    return causes ? causes : 1;
+}
+
+static size_t count_words(const char *text, size_t len) {
+    size_t words = 0;
+    int in = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)text[i];
+        int space = c == ' ' || c == '\n' || c == '\t' || c == '\r';
+        if (!space && !in) {
+            words++;
+        }
+        in = !space;
+    }
+    return words;
 }
 
 static int cmp_issue(const void *a, const void *b) {
@@ -574,15 +783,36 @@ poa_status poa_lint_text(poa_lint_result *out, const poa_lint_rules *rules,
         poa_buf_free(&sink);
     }
     check_sections(&R, rules, lines, n, lang);
+    const char **sec = map_sections(rules, lines, n, lang);
+    if (!sec) {
+        free(lines);
+        return poa_error_set(err, POA_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
     if (!opt->template_mode) {
-        check_section_content(&R, rules, lines, n, lang);
+        check_section_content(&R, lines, n, sec);
+        check_personal_data(&R, lines, n, sec, opt->seller_email);
+        check_single_orders(&R, lines, n);
     }
-    check_phrases(&R, rules, lines, n, lang);
-    if (opt->page_budget && opt->pages > opt->page_budget) {
+    check_phrases(&R, rules, lines, n, lang, sec);
+    unsigned budget = opt->page_budget;
+    if (!budget && opt->max_page_budget) {
+        /* One page per cause, as the seeds ask for one page and
+         * professionals write more only for complex cases. */
+        unsigned causes = count_causes(lines, n, sec);
+        budget = causes < opt->max_page_budget ? causes : opt->max_page_budget;
+    }
+    if (budget && opt->pages > budget) {
         issue(&R, "page-budget", POA_LINT_WARNING, 1, 1,
-              "%u pages where %u are the budget — shorten it", opt->pages,
-              opt->page_budget);
+              "%u pages where the budget is %u — shorten it", opt->pages, budget);
     }
+    if (opt->max_words) {
+        size_t words = count_words(text, len);
+        if (words > opt->max_words) {
+            issue(&R, "word-limit", POA_LINT_WARNING, 1, 1,
+                  "%zu words where %u are allowed", words, opt->max_words);
+        }
+    }
+    free(sec);
     free(lines);
     if (out->count > first) {
         qsort(out->items + first, out->count - first, sizeof *out->items, cmp_issue);
