@@ -626,16 +626,25 @@ const char *poa_default_data_dir(void) {
     if (env && *env) {
         return env;
     }
-    /* Running from a build folder: the executable sits beside CMakeCache.txt. */
     static char exe[4096];
+    static char relative[4200];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 32);
     if (n > 0) {
         exe[n] = '\0';
         char *slash = strrchr(exe, '/');
         if (slash) {
+            /* Running from a build folder: the executable sits beside
+             * CMakeCache.txt, and the source tree's data is current. */
             strcpy(slash + 1, "CMakeCache.txt");
             if (access(exe, R_OK) == 0 && is_dir(POAGEN_SOURCE_DATADIR)) {
                 return POAGEN_SOURCE_DATADIR;
+            }
+            /* Installed: <prefix>/bin/poagen finds <prefix>/share/poagen,
+             * wherever the prefix was moved. */
+            *slash = '\0';
+            snprintf(relative, sizeof relative, "%s/../share/poagen", exe);
+            if (is_dir(relative)) {
+                return relative;
             }
         }
     }
