@@ -528,10 +528,9 @@ static uint8_t cancelled_by(const poa_field *f) {
 
 /* A cancellation of a known order. A refund after ship confirmation is not
  * a cancellation (SPEC): such rows are skipped and counted. */
-static poa_status apply_cancel(rows *x, poa_order *o, const cancel_cols *k,
+static poa_status check_cancel(const rows *x, const cancel_cols *k, int32_t *day,
                                poa_error *err) {
-    int32_t day;
-    poa_status st = date_field(x, k->date, "not a cancel date", 0, &day, err);
+    poa_status st = date_field(x, k->date, "not a cancel date", 0, day, err);
     if (st != POA_OK) {
         return st;
     }
@@ -540,6 +539,17 @@ static poa_status apply_cancel(rows *x, poa_order *o, const cancel_cols *k,
         return bad_field(err, x, k->by, 0, "cancelled-by must be seller or buyer",
                          "use seller, buyer or leave it empty");
     }
+    return POA_OK;
+}
+
+static poa_status apply_cancel(rows *x, poa_order *o, const cancel_cols *k,
+                               poa_error *err) {
+    int32_t day;
+    poa_status st = check_cancel(x, k, &day, err);
+    if (st != POA_OK) {
+        return st;
+    }
+    const poa_field *fb = get(x, k->by);
     if (o->ship != POA_NO_DAY && (day == POA_NO_DAY || day >= o->ship)) {
         skip_row(x, "refund after ship confirmation: not a cancellation");
         return POA_OK;
@@ -679,8 +689,9 @@ static poa_status read_orders(rows *x, poa_error *err) {
             snprintf(name, sizeof name, "%.*s", (int)(sc->n < 63 ? sc->n : 63), sc->p);
             c->marketplace = poa_data_marketplace(L->data, name);
         }
-        int32_t day, dates[5];
-        if ((st = date_field(x, col_pd, "not a purchase date", 1, &day, err)) != POA_OK) {
+        int32_t day, dates[5], cday;
+        if ((st = date_field(x, col_pd, "not a purchase date", 1, &day, err)) != POA_OK ||
+            (st = check_cancel(x, &kc, &cday, err)) != POA_OK) {
             return st;
         }
         for (int k = 0; k < 5; k++) {
@@ -905,8 +916,7 @@ static poa_status read_cancellations(rows *x, poa_error *err) {
         uint32_t at = poa_id_index_get(&x->L->ids, id);
         if (at == UINT32_MAX) {
             int32_t day;
-            if ((st = date_field(x, k.date, "not a cancel date", 0, &day, err)) !=
-                POA_OK) {
+            if ((st = check_cancel(x, &k, &day, err)) != POA_OK) {
                 return st;
             }
             skip_row(x, "order not in the orders report");
