@@ -60,6 +60,70 @@ typedef struct {
     unsigned long line;
 } poa_feedback;
 
+typedef enum {
+    POA_CLAIM_OPEN = 0,
+    POA_CLAIM_GRANTED,
+    POA_CLAIM_DENIED,
+    POA_CLAIM_WITHDRAWN
+} poa_claim_status;
+
+/* An A-to-z Guarantee claim (claims file or claim- columns of the orders). */
+typedef struct {
+    uint64_t order_id;
+    int32_t day;
+    uint8_t status;  /* poa_claim_status */
+    uint16_t reason; /* index into poa_case.reasons, 0xFFFF: none */
+    unsigned long line;
+} poa_claim;
+
+/* A credit-card chargeback; fraud chargebacks never count for ODR. */
+typedef struct {
+    uint64_t order_id;
+    int32_t day;
+    uint8_t fraud;   /* 1 fraud, 0 service */
+    uint16_t reason; /* index into poa_case.reasons, 0xFFFF: none */
+    unsigned long line;
+} poa_chargeback;
+
+typedef enum { POA_REJECT_NONE = 0, POA_REJECT_VALID, POA_REJECT_INVALID } poa_rejection;
+typedef enum { POA_RFB_NONE = 0, POA_RFB_NEGATIVE, POA_RFB_POSITIVE } poa_return_feedback;
+
+/* A return request (returns flat file or return- columns of the orders). */
+typedef struct {
+    uint64_t order_id;
+    int32_t request;   /* return request day */
+    int32_t response;  /* the seller's answer, POA_NO_DAY when none */
+    uint32_t sku;      /* index into poa_case.skus, UINT32_MAX: none */
+    uint16_t reason;   /* index into poa_case.reasons, 0xFFFF: none */
+    uint8_t rejection; /* poa_rejection */
+    uint8_t feedback;  /* poa_return_feedback */
+    unsigned long line;
+} poa_return;
+
+/* One figure of a seller performance report (JSON V2 or XML V1). */
+typedef struct {
+    const char *marketplace_id; /* "" when the report does not say */
+    const char *name;           /* the report's own key, e.g. "lateShipmentRate" */
+    const char *id;             /* odr cr lsr vtr otdr rdr, or "" (policy, other) */
+    const char *channel;        /* all mfn afn */
+    int32_t from, to;           /* the report's date range (as written, maybe reversed) */
+    int has_counts;
+    long long count, denominator; /* defects/successes and their base */
+    int has_rate;
+    double rate;
+    int has_target;
+    double target;
+    const char *condition; /* LESS_THAN, GREATER_THAN, EQUALS, "" */
+    const char *status;    /* GOOD BAD NONE ... as written, "" when absent */
+    long long negative_feedback, claims, chargebacks; /* ODR components, -1: absent */
+    long long defects;                                /* policy: defectsCount, -1 */
+} poa_report_metric;
+
+typedef struct {
+    const char *marketplace_id;
+    const char *status; /* NORMAL AT_RISK DEACTIVATED SUSPENDED ... as written */
+} poa_report_status;
+
 /* An order's SKU beyond its first (orders with several items). */
 typedef struct {
     uint32_t order; /* index into poa_case.orders */
@@ -101,6 +165,9 @@ typedef struct {
     char delimiter;
     unsigned long long rows, quoted_fields, blank_lines, duplicates;
     int32_t first_day, last_day;
+    unsigned long long short_rows; /* rows with trailing fields missing (read as empty) */
+    unsigned long long skipped;    /* rows not used, see skip_reason */
+    const char *skip_reason;       /* why (the first reason met), or NULL */
 } poa_input_file;
 
 typedef struct {
@@ -126,6 +193,22 @@ typedef struct {
     size_t nfiles;
     int32_t latest_purchase; /* POA_NO_DAY when no orders */
     void *index;             /* private: order id → index */
+    poa_claim *claims;
+    size_t nclaims;
+    poa_chargeback *chargebacks;
+    size_t nchargebacks;
+    poa_return *returns;
+    size_t nreturns;
+    const char **reasons; /* claim, chargeback and return reasons */
+    size_t nreasons;
+    /* Seller performance reports, all marketplaces they cover. */
+    poa_report_status *report_statuses;
+    size_t nreport_statuses;
+    poa_report_metric *report_metrics;
+    size_t nreport_metrics;
+    const char **report_quirks; /* each oddity found, in words */
+    size_t nreport_quirks;
+    int32_t report_latest; /* the latest reportingDateTo, POA_NO_DAY when none */
 } poa_case;
 
 typedef struct {
@@ -145,6 +228,13 @@ void poa_case_free(poa_case *c);
 const poa_order *poa_case_order(const poa_case *c, uint64_t id);
 /* A fact from case.xml, or NULL. */
 const char *poa_case_fact(const poa_case *c, const char *name);
+
+/* A date as the case's files write it: ISO 8601 (with or without time and
+ * offset) or the marketplace's local day format. Returns 0, -1 when not a
+ * date (*col: 1-based offset of the first bad character), -2 when
+ * ambiguous (day/month order unknown without a marketplace). */
+int poa_case_parse_day(const poa_case *c, const char *s, size_t n, int *day,
+                       unsigned *col);
 
 /* Pack "408-4870009-9733125" (any 17 digits with dashes) into 64 bits;
  * 0 when the text is not such an id. */

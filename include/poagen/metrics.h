@@ -33,12 +33,37 @@ typedef struct {
     long long unknown_carrier; /* VTR: counted valid, flagged */
     long long no_date;         /* records that could not be placed in any window */
     long long negative_feedback, claims, chargebacks; /* ODR components */
+    /* The target in force: the performance report's when it has one for
+     * this metric, else the rule table's. */
+    poa_op target_op;
+    double target_value;
+    const char *report_status; /* source "report": the report's own status; else "" */
+    const char *marketplace;   /* the report's marketplaceId, "" for the case's data */
+    const char *report_name;   /* the report's key ("lateShipmentRate"), or "" */
+    int report_range;          /* 1: a data figure over a performance report's range */
+    int differs;               /* report and data figures differ beyond rounding */
+    long long unanswered, invalid_rejections, negative_returns; /* RDR detail */
+    long long defect_claims; /* ODR: orders with a claim that counts as a defect */
 } poa_metric;
+
+/* Per product line or per SKU: an order counts once for each SKU or line it
+ * contains, so rows do not add up to the total. */
+typedef struct {
+    char id[8];
+    char channel[4];
+    int window_days;
+    const char *kind; /* "sku" or "product_line" */
+    const char *key;  /* the SKU or the line, owned by the case */
+    long long numerator, denominator;
+    double rate;
+} poa_breakdown;
 
 typedef struct {
     int32_t as_of; /* D */
     poa_metric *items;
     size_t count;
+    poa_breakdown *breakdown; /* primary window, widest channel, by denominator */
+    size_t nbreakdown;
 } poa_metrics;
 
 typedef struct {
@@ -57,6 +82,11 @@ const poa_metric *poa_metrics_find(const poa_metrics *m, const char *id,
 /* Is an order late for LSR as of day D? 1 late, 0 on time, -1 not
  * judgeable (no latest ship date, or not yet due). */
 int poa_order_late(const poa_order *o, int32_t as_of);
+
+/* Does a figure differ from the report's rate beyond rounding: further
+ * than half a unit of the last digit of the shortest decimal that reads
+ * back as the report's value? */
+int poa_rate_differs(double ours, double report);
 
 /* Format a rate for people: "9.8 %" style with one decimal ("0.35 %"
  * below 1 % keeps two). Writes at most cap bytes. */

@@ -132,7 +132,7 @@ static void print_metric_text(const poa_metric *m) {
     if (m->status != POA_NO_DATA) {
         poa_format_percent_lang(m->rate, "en", rate, sizeof rate);
     }
-    poa_format_percent_lang(m->def->target, "en", target, sizeof target);
+    poa_format_percent_lang(m->target_value, "en", target, sizeof target);
     const char *arrow = "·";
     if (m->denominator && m->prev_denominator) {
         __int128 now = (__int128)m->numerator * m->prev_denominator;
@@ -141,11 +141,20 @@ static void print_metric_text(const poa_metric *m) {
     }
     printf("%-5s %-4s %3dd  %s..%s  %6lld/%-7lld %8s %s  %s%s  %s%s\n", m->id, m->channel,
            m->window_days, from, to, m->numerator, m->denominator, rate, arrow,
-           m->def->op == POA_OP_LT || m->def->op == POA_OP_LE ? "<" : ">", target,
+           m->target_op == POA_OP_LT || m->target_op == POA_OP_LE ? "<" : ">", target,
            m->status == POA_PASS   ? "  pass"
            : m->status == POA_FAIL ? "  FAIL"
                                    : "  no-data",
            m->immature ? "  (immature)" : "");
+    if (m->report_name[0]) {
+        printf("      %s %s %s%s%s\n",
+               m->report_range ? "ours over the report's dates:" : "report:",
+               m->marketplace, m->report_name, m->report_range ? "" : " status ",
+               m->report_range ? "" : m->report_status);
+        if (m->differs) {
+            printf("      differs beyond rounding from the other figure\n");
+        }
+    }
 }
 
 static int cmd_analyze(cli *c) {
@@ -189,11 +198,12 @@ static int cmd_analyze(cli *c) {
             if (m->status != POA_NO_DATA) {
                 poa_format_percent_lang(m->rate, "en", rate, sizeof rate);
             }
-            poa_format_percent_lang(m->def->target, "en", target, sizeof target);
+            poa_format_percent_lang(m->target_value, "en", target, sizeof target);
             printf("| %s | %s | %d days | %s | %s | %lld/%lld | %s | %s %s | %s%s |\n",
                    m->id, m->channel, m->window_days, from, to, m->numerator,
                    m->denominator, rate,
-                   m->def->op == POA_OP_LT || m->def->op == POA_OP_LE ? "<" : ">", target,
+                   m->target_op == POA_OP_LT || m->target_op == POA_OP_LE ? "<" : ">",
+                   target,
                    m->status == POA_PASS   ? "pass"
                    : m->status == POA_FAIL ? "**fail**"
                                            : "no data",
@@ -215,6 +225,13 @@ static int cmd_analyze(cli *c) {
                "window", "n/d", "rate", "target", "status");
         for (size_t i = 0; i < a.metrics->count; i++) {
             print_metric_text(&a.metrics->items[i]);
+        }
+        for (size_t i = 0; i < a.kase->nreport_statuses; i++) {
+            printf("account status %s: %s\n", a.kase->report_statuses[i].marketplace_id,
+                   a.kase->report_statuses[i].status);
+        }
+        for (size_t i = 0; i < a.kase->nreport_quirks; i++) {
+            printf("report quirk: %s\n", a.kase->report_quirks[i]);
         }
         for (size_t i = 0; i < a.diagnosis->nfindings; i++) {
             const poa_finding *f = &a.diagnosis->findings[i];
@@ -348,9 +365,24 @@ static int cmd_inspect(cli *c) {
         if (f->blank_lines) {
             printf(", %llu blank lines skipped", f->blank_lines);
         }
+        if (f->short_rows) {
+            printf(", %llu short rows (missing trailing fields read as empty)",
+                   f->short_rows);
+        }
+        if (f->skipped) {
+            printf(", %llu rows skipped (%s)", f->skipped, f->skip_reason);
+        }
+        if (f->rows == 0 && strncmp(f->type, "performance", 11) != 0) {
+            printf(", header only: no rows");
+        }
         printf("\n");
     }
-    printf("orders: %zu distinct, feedback: %zu\n", k->norders, k->nfeedback);
+    printf("orders: %zu distinct, feedback: %zu, claims: %zu, chargebacks: %zu, returns: "
+           "%zu\n",
+           k->norders, k->nfeedback, k->nclaims, k->nchargebacks, k->nreturns);
+    for (size_t i = 0; i < k->nreport_quirks; i++) {
+        printf("report quirk: %s\n", k->report_quirks[i]);
+    }
     poa_case_free(k);
     poa_data_free(d);
     return finish_stdout();

@@ -78,12 +78,13 @@ static json_t *metric_json(const poa_metric *m, const char *lang) {
         json_object_set_new(o, "rate_pct", json_string(pct));
     }
     json_t *target = json_object();
-    json_object_set_new(target, "op", json_string(poa_op_name(m->def->op)));
-    json_object_set_new(target, "value", json_real(m->def->target));
+    json_object_set_new(target, "op", json_string(poa_op_name(m->target_op)));
+    json_object_set_new(target, "value", json_real(m->target_value));
     json_object_set_new(o, "target", target);
-    json_object_set_new(o, "target_below",
-                        json_boolean(m->def->op == POA_OP_LT || m->def->op == POA_OP_LE));
-    poa_format_percent_lang(m->def->target, lang, pct, sizeof pct);
+    json_object_set_new(
+        o, "target_below",
+        json_boolean(m->target_op == POA_OP_LT || m->target_op == POA_OP_LE));
+    poa_format_percent_lang(m->target_value, lang, pct, sizeof pct);
     json_object_set_new(o, "target_pct", json_string(pct));
     json_object_set_new(o, "status", json_string(status_name(m->status)));
     json_object_set_new(o, "failed", json_boolean(m->status == POA_FAIL));
@@ -92,6 +93,13 @@ static json_t *metric_json(const poa_metric *m, const char *lang) {
     json_object_set_new(o, "young", json_integer(m->young));
     json_object_set_new(o, "settles_on", day_or_null(m->settles_on));
     json_object_set_new(o, "source", json_string(m->source));
+    if (m->report_name[0]) {
+        json_object_set_new(o, "report_status", json_string(m->report_status));
+        json_object_set_new(o, "marketplace", json_string(m->marketplace));
+        json_object_set_new(o, "report_name", json_string(m->report_name));
+        json_object_set_new(o, "report_range", json_boolean(m->report_range));
+        json_object_set_new(o, "differs", json_boolean(m->differs));
+    }
     json_t *prev = json_object();
     json_object_set_new(prev, "numerator", json_integer(m->prev_numerator));
     json_object_set_new(prev, "denominator", json_integer(m->prev_denominator));
@@ -112,8 +120,14 @@ static json_t *metric_json(const poa_metric *m, const char *lang) {
         json_object_set_new(comp, "negative_feedback",
                             json_integer(m->negative_feedback));
         json_object_set_new(comp, "claims", json_integer(m->claims));
+        json_object_set_new(comp, "claims_counted", json_integer(m->defect_claims));
         json_object_set_new(comp, "chargebacks", json_integer(m->chargebacks));
         json_object_set_new(o, "components", comp);
+    } else if (strcmp(m->id, "rdr") == 0) {
+        json_object_set_new(o, "unanswered", json_integer(m->unanswered));
+        json_object_set_new(o, "invalid_rejections", json_integer(m->invalid_rejections));
+        json_object_set_new(o, "negative_return_feedback",
+                            json_integer(m->negative_returns));
     }
     return o;
 }
@@ -156,6 +170,70 @@ static json_t *finding_json(const poa_finding *f, const poa_remedy *rem, size_t 
     return o;
 }
 
+static json_t *breakdown_json(const poa_metrics *m) {
+    json_t *a = json_array();
+    for (size_t i = 0; i < m->nbreakdown; i++) {
+        const poa_breakdown *b = &m->breakdown[i];
+        json_t *o = json_object();
+        json_object_set_new(o, "metric", json_string(b->id));
+        json_object_set_new(o, "channel", json_string(b->channel));
+        json_object_set_new(o, "window_days", json_integer(b->window_days));
+        json_object_set_new(o, b->kind, json_string(b->key));
+        json_object_set_new(o, "numerator", json_integer(b->numerator));
+        json_object_set_new(o, "denominator", json_integer(b->denominator));
+        json_object_set_new(o, "rate", json_real(b->rate));
+        json_array_append_new(a, o);
+    }
+    return a;
+}
+
+/* The performance report as the marketplace wrote it: account statuses,
+ * policy figures and every oddity found in the file. */
+static json_t *report_json(const poa_case *c) {
+    json_t *r = json_object(), *st = json_array(), *pol = json_array(), *q = json_array();
+    for (size_t i = 0; i < c->nreport_statuses; i++) {
+        json_t *o = json_object();
+        json_object_set_new(o, "marketplace",
+                            json_string(c->report_statuses[i].marketplace_id));
+        json_object_set_new(o, "status", json_string(c->report_statuses[i].status));
+        json_array_append_new(st, o);
+    }
+    for (size_t i = 0; i < c->nreport_metrics; i++) {
+        const poa_report_metric *m = &c->report_metrics[i];
+        if (m->id[0]) {
+            continue; /* the account-health figures are in "metrics" */
+        }
+        json_t *o = json_object();
+        json_object_set_new(o, "id", json_string(m->name));
+        json_object_set_new(o, "marketplace", json_string(m->marketplace_id));
+        json_object_set_new(o, "from", day_or_null(m->from));
+        json_object_set_new(o, "to", day_or_null(m->to));
+        json_object_set_new(o, "count",
+                            m->defects >= 0 ? json_integer(m->defects)
+                            : m->has_counts ? json_integer(m->count)
+                                            : json_null());
+        if (m->has_counts) {
+            json_object_set_new(o, "denominator", json_integer(m->denominator));
+        }
+        json_object_set_new(o, "rate", m->has_rate ? json_real(m->rate) : json_null());
+        if (m->has_target) {
+            json_t *t = json_object();
+            json_object_set_new(t, "condition", json_string(m->condition));
+            json_object_set_new(t, "value", json_real(m->target));
+            json_object_set_new(o, "target", t);
+        }
+        json_object_set_new(o, "status", json_string(m->status));
+        json_array_append_new(pol, o);
+    }
+    for (size_t i = 0; i < c->nreport_quirks; i++) {
+        json_array_append_new(q, json_string(c->report_quirks[i]));
+    }
+    json_object_set_new(r, "statuses", st);
+    json_object_set_new(r, "policy", pol);
+    json_object_set_new(r, "quirks", q);
+    return r;
+}
+
 json_t *poa_model_build(const poa_case *c, const poa_metrics *m, const poa_diagnosis *dx,
                         const poa_remedies *r, const poa_data *d, const char *lang) {
     (void)d;
@@ -170,6 +248,10 @@ json_t *poa_model_build(const poa_case *c, const poa_metrics *m, const poa_diagn
         json_array_append_new(metrics, metric_json(&m->items[i], lang));
     }
     json_object_set_new(root, "metrics", metrics);
+    json_object_set_new(root, "breakdown", breakdown_json(m));
+    if (c->nreport_metrics || c->nreport_statuses) {
+        json_object_set_new(root, "report", report_json(c));
+    }
     json_t *failed = json_array();
     for (size_t i = 0; i < dx->nfailed; i++) {
         json_array_append_new(failed, metric_json(dx->failed[i], lang));

@@ -19,7 +19,11 @@ typedef struct {
     const poa_ingest_options *opt;
     poa_id_index ids;
     poa_interner skus, lines, carriers, reasons;
+    poa_interner rreasons; /* claim, chargeback and return reasons */
     size_t orders_cap, order_skus_cap, feedback_cap;
+    size_t claims_cap, chargebacks_cap, returns_cap;
+    unsigned char *seen; /* per order: records joined from its rows (SEEN_*) */
+    size_t seen_cap;
     regex_t *carrier_re; /* one per carrier format, flattened */
     size_t *carrier_re_first;
     size_t ncarrier_re;
@@ -70,17 +74,44 @@ const char *poa_case_fact(const poa_case *c, const char *name) {
 
 /* A calendar day in the case's zone. Times with an offset are moved into
  * the marketplace's zone, whose offset depends on the date (DST). */
-static int parse_day(const poa_case *c, const poa_field *f, int *day, unsigned *col) {
+static int parse_iso(const poa_case *c, const char *s, size_t n, int *day,
+                     unsigned *col) {
     int utc_day;
-    if (poa_parse_iso_day(f->p, f->n, 0, &utc_day, col) != 0) {
+    if (poa_parse_iso_day(s, n, 0, &utc_day, col) != 0) {
         return -1;
     }
     if (!c->marketplace) {
         *day = utc_day;
         return 0;
     }
-    return poa_parse_iso_day(f->p, f->n, poa_marketplace_offset(c->marketplace, utc_day),
-                             day, col);
+    return poa_parse_iso_day(s, n, poa_marketplace_offset(c->marketplace, utc_day), day,
+                             col);
+}
+
+int poa_case_parse_day(const poa_case *c, const char *s, size_t n, int *day,
+                       unsigned *col) {
+    unsigned dummy;
+    col = col ? col : &dummy;
+    *col = 1;
+    if (n >= 8 && s[4] == '-') {
+        return parse_iso(c, s, n, day, col);
+    }
+    if (c->marketplace) {
+        return poa_parse_local_day(s, n, c->marketplace->date_order, day, col);
+    }
+    int d1, d2;
+    unsigned c1 = 1, c2 = 1;
+    int ok1 = poa_parse_local_day(s, n, "dmy", &d1, &c1) == 0;
+    int ok2 = poa_parse_local_day(s, n, "mdy", &d2, &c2) == 0;
+    if (ok1 && ok2 && d1 != d2) {
+        return -2;
+    }
+    if (ok1 || ok2) {
+        *day = ok1 ? d1 : d2;
+        return 0;
+    }
+    *col = c1 > c2 ? c1 : c2;
+    return -1;
 }
 
 static int field_is(const poa_field *f, const char *s) {
@@ -101,18 +132,23 @@ static int field_empty(const poa_field *f) {
 typedef struct {
     const poa_report_def *report;
     int map[MAX_FIELDS_MAPPED]; /* column def index → field index, -1 absent */
-    int matched;
+    int matched, missing;
+    size_t header_n;
+    int hyphens; /* the file writes names with '-' (for messages) */
 } header_match;
 
-static int match_header(const poa_report_def *r, const poa_field *h, size_t nh,
-                        header_match *m) {
+static void match_header(const poa_report_def *r, const poa_field *h, size_t nh,
+                         header_match *m) {
     m->report = r;
-    m->matched = 0;
+    m->matched = m->missing = 0;
+    m->header_n = nh;
+    m->hyphens = 0;
     char norm[256];
     for (size_t k = 0; k < r->ncolumns && k < MAX_FIELDS_MAPPED; k++) {
         m->map[k] = -1;
     }
     for (size_t i = 0; i < nh; i++) {
+        m->hyphens |= memchr(h[i].p, '-', h[i].n) != NULL;
         poa_header_normalise(h[i].p, h[i].n, norm, sizeof norm);
         for (size_t k = 0; k < r->ncolumns && k < MAX_FIELDS_MAPPED; k++) {
             if (m->map[k] >= 0) {
@@ -129,11 +165,8 @@ static int match_header(const poa_report_def *r, const poa_field *h, size_t nh,
     next_field:;
     }
     for (size_t k = 0; k < r->ncolumns && k < MAX_FIELDS_MAPPED; k++) {
-        if (r->columns[k].required && m->map[k] < 0) {
-            return 0;
-        }
+        m->missing += r->columns[k].required && m->map[k] < 0;
     }
-    return m->matched > 0;
 }
 
 static int column_of(const header_match *m, const char *field) {
@@ -147,19 +180,112 @@ static int column_of(const header_match *m, const char *field) {
 
 static const poa_field empty_field = {"", 0};
 
-static const poa_field *get(const poa_field *row, size_t n, int col) {
-    return col >= 0 && (size_t)col < n ? &row[col] : &empty_field;
+/* The rows of one recognised export, read once. */
+typedef struct {
+    loader *L;
+    poa_table_reader *r;
+    const header_match *m;
+    const char *path;
+    poa_input_file *file;
+    const poa_field *row;
+    size_t n;
+    unsigned long line;
+} rows;
+
+static const poa_field *get(const rows *x, int col) {
+    return col >= 0 && (size_t)col < x->n ? &x->row[col] : &empty_field;
 }
 
-static poa_status bad_field(poa_error *err, poa_table_reader *r, const char *path,
-                            unsigned long line, int col, unsigned offset,
-                            const char *what, const poa_field *f) {
-    unsigned column = poa_table_field_column(r, (size_t)col) + (offset ? offset - 1 : 0);
-    return poa_error_set(err, POA_ERR_PARSE, path, (unsigned)line, column,
+/* The next data row, checked against the header: missing trailing fields
+ * read as empty, extra trailing empty ones are dropped, an extra non-empty
+ * one is an error. x->row is NULL at the end. */
+static poa_status next_row(rows *x, poa_error *err) {
+    poa_status st = poa_table_next(x->r, &x->row, &x->n, &x->line, err);
+    if (st != POA_OK || !x->row) {
+        return st;
+    }
+    x->file->rows++;
+    size_t hn = x->m->header_n;
+    if (x->n > hn) {
+        for (size_t i = hn; i < x->n; i++) {
+            if (!field_empty(&x->row[i])) {
+                const poa_field *f = &x->row[i];
+                return poa_error_set(err, POA_ERR_PARSE, x->path,
+                                     (unsigned)poa_table_field_line(x->r, i),
+                                     poa_table_field_column(x->r, i),
+                                     "field %zu ('%.*s') is beyond the header's %zu "
+                                     "columns — remove it or "
+                                     "add its column name to the header",
+                                     i + 1, (int)(f->n > 40 ? 40 : f->n), f->p, hn);
+            }
+        }
+        x->n = hn;
+    } else if (x->n < hn) {
+        x->file->short_rows++;
+    }
+    return POA_OK;
+}
+
+static void skip_row(rows *x, const char *why) {
+    x->file->skipped++;
+    if (!x->file->skip_reason) {
+        x->file->skip_reason = why;
+    }
+}
+
+static poa_status bad_field(poa_error *err, const rows *x, int col, unsigned offset,
+                            const char *what, const char *todo) {
+    const poa_field *f = get(x, col);
+    unsigned column =
+        col >= 0 && (size_t)col < x->n
+            ? poa_table_field_column(x->r, (size_t)col) + (offset ? offset - 1 : 0)
+            : 1;
+    unsigned long line = col >= 0 && (size_t)col < x->n
+                             ? poa_table_field_line(x->r, (size_t)col)
+                             : x->line;
+    return poa_error_set(err, POA_ERR_PARSE, x->path, (unsigned)line, column,
                          "%s: '%.*s' — %s", what, (int)(f->n > 60 ? 60 : f->n), f->p,
-                         strstr(what, "date")
-                             ? "write it as YYYY-MM-DD or ISO 8601 date-time"
-                             : "correct the value or remove the row");
+                         todo ? todo : "correct the value or remove the row");
+}
+
+static const char date_todo[] = "write it as YYYY-MM-DD or ISO 8601 date-time";
+
+/* A date field; empty gives POA_NO_DAY unless required. */
+static poa_status date_field(const rows *x, int col, const char *what, int required,
+                             int32_t *out, poa_error *err) {
+    const poa_field *f = get(x, col);
+    *out = POA_NO_DAY;
+    if (field_empty(f)) {
+        if (!required) {
+            return POA_OK;
+        }
+        return bad_field(err, x, col, 0, what, "a date is required here");
+    }
+    int day;
+    unsigned off = 1;
+    int rc = poa_case_parse_day(x->L->c, f->p, f->n, &day, &off);
+    if (rc == -2) {
+        return poa_error_set(err, POA_ERR_PARSE, x->path, (unsigned)x->line,
+                             poa_table_field_column(x->r, (size_t)col),
+                             "ambiguous date '%.*s' (day/month or month/day?) — name "
+                             "the marketplace in case.xml or with --marketplace",
+                             (int)(f->n > 40 ? 40 : f->n), f->p);
+    }
+    if (rc != 0) {
+        return bad_field(err, x, col, off, what, date_todo);
+    }
+    *out = day;
+    return POA_OK;
+}
+
+static poa_status order_id_field(const rows *x, int col, uint64_t *id, poa_error *err) {
+    const poa_field *f = get(x, col);
+    *id = poa_order_id_pack(f->p, f->n);
+    if (!*id) {
+        return bad_field(err, x, col, 0, "not an order id",
+                         "an order id is 17 digits like 123-1234567-1234567");
+    }
+    return POA_OK;
 }
 
 static int grow_array(void **p, size_t *cap, size_t need, size_t size) {
@@ -177,6 +303,22 @@ static int grow_array(void **p, size_t *cap, size_t need, size_t size) {
     *p = q;
     *cap = n;
     return 0;
+}
+
+/* Append one zeroed element to a growing array; NULL when out of memory. */
+static void *push(void **p, size_t *count, size_t *cap, size_t size) {
+    if (grow_array(p, cap, *count + 1, size) != 0) {
+        return NULL;
+    }
+    void *e = (char *)*p + *count * size;
+    memset(e, 0, size);
+    (*count)++;
+    return e;
+}
+
+static poa_status nomem(const rows *x, poa_error *err) {
+    return poa_error_set(err, POA_ERR_NOMEM, x->path, (unsigned)x->line, 0,
+                         "out of memory");
 }
 
 static uint16_t intern16(poa_interner *in, const poa_field *f) {
@@ -214,62 +356,351 @@ static uint8_t classify_tracking(loader *L, uint16_t carrier, const poa_field *t
     return POA_TRACKING_INVALID;
 }
 
-static poa_status read_orders(loader *L, poa_table_reader *r, const header_match *m,
-                              const char *path, poa_input_file *file, poa_error *err) {
+static void note_day(poa_input_file *file, int32_t day) {
+    if (day == POA_NO_DAY) {
+        return;
+    }
+    if (file->first_day == POA_NO_DAY || day < file->first_day) {
+        file->first_day = day;
+    }
+    if (file->last_day == POA_NO_DAY || day > file->last_day) {
+        file->last_day = day;
+    }
+}
+
+/* Columns of the records that may arrive in their own file or as prefixed
+ * columns of the orders file. */
+typedef struct {
+    int date, rating, comments, removed;
+} fb_cols;
+typedef struct {
+    int date, status, reason;
+} claim_cols;
+typedef struct {
+    int date, type, reason;
+} cb_cols;
+typedef struct {
+    int request, response, rejection, feedback, reason, sku;
+} ret_cols;
+typedef struct {
+    int date, by, reason;
+} cancel_cols;
+
+static poa_status add_feedback(rows *x, uint64_t id, const fb_cols *k, poa_error *err) {
+    poa_case *c = x->L->c;
+    int32_t day;
+    poa_status st = date_field(x, k->date, "not a feedback date", 1, &day, err);
+    if (st != POA_OK) {
+        return st;
+    }
+    const poa_field *fr = get(x, k->rating);
+    if (fr->n != 1 || fr->p[0] < '1' || fr->p[0] > '5') {
+        return bad_field(err, x, k->rating, 0, "rating must be 1 to 5",
+                         "write the star rating as a digit 1-5");
+    }
+    poa_feedback *fb =
+        push((void **)&c->feedback, &c->nfeedback, &x->L->feedback_cap, sizeof *fb);
+    if (!fb) {
+        return nomem(x, err);
+    }
+    const poa_field *frm = get(x, k->removed);
+    fb->order_id = id;
+    fb->day = day;
+    fb->rating = (uint8_t)(fr->p[0] - '0');
+    fb->removed = field_is(frm, "yes") || field_is(frm, "true") || field_is(frm, "1") ||
+                  field_is(frm, "y");
+    const poa_field *fc = get(x, k->comments);
+    fb->comment = poa_arena_strndup(c->arena, fc->p, fc->n);
+    fb->line = x->line;
+    note_day(x->file, day);
+    return POA_OK;
+}
+
+static poa_status add_claim(rows *x, uint64_t id, const claim_cols *k, poa_error *err) {
+    poa_case *c = x->L->c;
+    int32_t day;
+    poa_status st = date_field(x, k->date, "not a claim date", 1, &day, err);
+    if (st != POA_OK) {
+        return st;
+    }
+    static const char *const names[] = {"open", "granted", "denied", "withdrawn"};
+    const poa_field *fs = get(x, k->status);
+    int status = -1;
+    for (int i = 0; i < 4; i++) {
+        if (field_is(fs, names[i])) {
+            status = i;
+        }
+    }
+    if (status < 0) {
+        return bad_field(err, x, k->status, 0, "unknown claim status",
+                         "use open, granted, denied or withdrawn");
+    }
+    poa_claim *cl = push((void **)&c->claims, &c->nclaims, &x->L->claims_cap, sizeof *cl);
+    if (!cl) {
+        return nomem(x, err);
+    }
+    cl->order_id = id;
+    cl->day = day;
+    cl->status = (uint8_t)status;
+    cl->reason = intern16(&x->L->rreasons, get(x, k->reason));
+    cl->line = x->line;
+    note_day(x->file, day);
+    return POA_OK;
+}
+
+static poa_status add_chargeback(rows *x, uint64_t id, const cb_cols *k, poa_error *err) {
+    poa_case *c = x->L->c;
+    int32_t day;
+    poa_status st = date_field(x, k->date, "not a chargeback date", 1, &day, err);
+    if (st != POA_OK) {
+        return st;
+    }
+    const poa_field *ft = get(x, k->type);
+    if (!field_is(ft, "service") && !field_is(ft, "fraud")) {
+        return bad_field(err, x, k->type, 0, "unknown chargeback type",
+                         "use service or fraud");
+    }
+    poa_chargeback *cb = push((void **)&c->chargebacks, &c->nchargebacks,
+                              &x->L->chargebacks_cap, sizeof *cb);
+    if (!cb) {
+        return nomem(x, err);
+    }
+    cb->order_id = id;
+    cb->day = day;
+    cb->fraud = field_is(ft, "fraud");
+    cb->reason = intern16(&x->L->rreasons, get(x, k->reason));
+    cb->line = x->line;
+    note_day(x->file, day);
+    return POA_OK;
+}
+
+static poa_status add_return(rows *x, uint64_t id, const ret_cols *k, poa_error *err) {
+    poa_case *c = x->L->c;
+    int32_t req, resp;
+    poa_status st = date_field(x, k->request, "not a return request date", 1, &req, err);
+    if (st == POA_OK) {
+        st = date_field(x, k->response, "not a response date", 0, &resp, err);
+    }
+    if (st != POA_OK) {
+        return st;
+    }
+    const poa_field *fr = get(x, k->rejection), *ff = get(x, k->feedback);
+    uint8_t rej = POA_REJECT_NONE, fb = POA_RFB_NONE;
+    if (field_is(fr, "valid")) {
+        rej = POA_REJECT_VALID;
+    } else if (field_is(fr, "invalid")) {
+        rej = POA_REJECT_INVALID;
+    } else if (!field_empty(fr)) {
+        return bad_field(err, x, k->rejection, 0, "unknown rejection",
+                         "use valid, invalid or leave it empty");
+    }
+    if (field_is(ff, "negative")) {
+        fb = POA_RFB_NEGATIVE;
+    } else if (field_is(ff, "positive")) {
+        fb = POA_RFB_POSITIVE;
+    } else if (!field_empty(ff)) {
+        return bad_field(err, x, k->feedback, 0, "unknown return feedback",
+                         "use negative, positive or leave it empty");
+    }
+    poa_return *rt =
+        push((void **)&c->returns, &c->nreturns, &x->L->returns_cap, sizeof *rt);
+    if (!rt) {
+        return nomem(x, err);
+    }
+    rt->order_id = id;
+    rt->request = req;
+    rt->response = resp;
+    rt->rejection = rej;
+    rt->feedback = fb;
+    rt->reason = intern16(&x->L->rreasons, get(x, k->reason));
+    const poa_field *fsku = get(x, k->sku);
+    rt->sku = field_empty(fsku) ? UINT32_MAX : poa_intern(&x->L->skus, fsku->p, fsku->n);
+    rt->line = x->line;
+    note_day(x->file, req);
+    return POA_OK;
+}
+
+static uint8_t cancelled_by(const poa_field *f) {
+    return field_is(f, "seller")  ? POA_BY_SELLER
+           : field_is(f, "buyer") ? POA_BY_BUYER
+                                  : POA_BY_NONE;
+}
+
+/* A cancellation of a known order. A refund after ship confirmation is not
+ * a cancellation (SPEC): such rows are skipped and counted. */
+static poa_status check_cancel(const rows *x, const cancel_cols *k, int32_t *day,
+                               poa_error *err) {
+    poa_status st = date_field(x, k->date, "not a cancel date", 0, day, err);
+    if (st != POA_OK) {
+        return st;
+    }
+    const poa_field *fb = get(x, k->by);
+    if (!field_empty(fb) && !field_is(fb, "seller") && !field_is(fb, "buyer")) {
+        return bad_field(err, x, k->by, 0, "cancelled-by must be seller or buyer",
+                         "use seller, buyer or leave it empty");
+    }
+    return POA_OK;
+}
+
+static poa_status apply_cancel(rows *x, poa_order *o, const cancel_cols *k,
+                               poa_error *err) {
+    int32_t day;
+    poa_status st = check_cancel(x, k, &day, err);
+    if (st != POA_OK) {
+        return st;
+    }
+    const poa_field *fb = get(x, k->by);
+    if (o->ship != POA_NO_DAY && (day == POA_NO_DAY || day >= o->ship)) {
+        skip_row(x, "refund after ship confirmation: not a cancellation");
+        return POA_OK;
+    }
+    o->status = POA_ORDER_CANCELLED;
+    uint8_t by = cancelled_by(fb);
+    if (by != POA_BY_NONE) {
+        o->cancelled_by = by;
+    }
+    uint16_t reason = intern16(&x->L->reasons, get(x, k->reason));
+    if (reason != NONE16) {
+        o->cancel_reason = reason;
+    }
+    note_day(x->file, day);
+    return POA_OK;
+}
+
+static uint8_t order_status(const poa_field *fst) {
+    if (field_is(fst, "Shipped")) {
+        return POA_ORDER_SHIPPED;
+    }
+    if (field_is(fst, "Unshipped") || field_is(fst, "PartiallyShipped") ||
+        field_is(fst, "Partially Shipped") || field_is(fst, "Shipping")) {
+        return POA_ORDER_UNSHIPPED;
+    }
+    if (field_is(fst, "Pending")) {
+        return POA_ORDER_PENDING;
+    }
+    if (field_is(fst, "Cancelled") || field_is(fst, "Canceled")) {
+        return POA_ORDER_CANCELLED;
+    }
+    return POA_ORDER_OTHER;
+}
+
+/* The order with this id, created (empty) when new; *fresh says which. */
+static poa_order *order_slot(rows *x, uint64_t id, int *fresh, poa_error *err,
+                             poa_status *st) {
+    loader *L = x->L;
     poa_case *c = L->c;
+    uint32_t at = poa_id_index_get(&L->ids, id);
+    *fresh = 0;
+    *st = POA_OK;
+    if (at != UINT32_MAX) {
+        return &c->orders[at];
+    }
+    if (grow_array((void **)&c->orders, &L->orders_cap, c->norders + 1,
+                   sizeof *c->orders) != 0 ||
+        poa_id_index_put(&L->ids, id, (uint32_t)c->norders) != 0 ||
+        (L->seen_cap < c->norders + 1 &&
+         grow_array((void **)&L->seen, &L->seen_cap, c->norders + 1, 1) != 0)) {
+        *st = nomem(x, err);
+        return NULL;
+    }
+    poa_order *o = &c->orders[c->norders];
+    L->seen[c->norders] = 0;
+    c->norders++;
+    memset(o, 0, sizeof *o);
+    o->id = id;
+    o->purchase = o->latest_ship = o->ship = o->first_scan = POA_NO_DAY;
+    o->promised_delivery = o->delivery = POA_NO_DAY;
+    o->sku = UINT32_MAX;
+    o->product_line = o->carrier = o->cancel_reason = NONE16;
+    *fresh = 1;
+    return o;
+}
+
+static poa_status add_sku(rows *x, poa_order *o, uint32_t sku, poa_error *err) {
+    poa_case *c = x->L->c;
+    if (sku == UINT32_MAX || sku == o->sku) {
+        return POA_OK;
+    }
+    if (o->sku == UINT32_MAX) {
+        o->sku = sku;
+        return POA_OK;
+    }
+    uint32_t at = (uint32_t)(o - c->orders);
+    /* Item rows of one order are adjacent in the export: a repeat of the
+     * last SKU added for this order is a repeated row. */
+    for (size_t i = c->norder_skus; i-- > 0 && c->order_skus[i].order == at;) {
+        if (c->order_skus[i].sku == sku) {
+            return POA_OK;
+        }
+    }
+    poa_order_sku *os =
+        push((void **)&c->order_skus, &c->norder_skus, &x->L->order_skus_cap, sizeof *os);
+    if (!os) {
+        return nomem(x, err);
+    }
+    os->order = at;
+    os->sku = sku;
+    return POA_OK;
+}
+
+enum { SEEN_FB = 1, SEEN_CLAIM = 2, SEEN_CB = 4, SEEN_RET = 8, SEEN_CANCEL = 16 };
+
+static poa_status read_orders(rows *x, poa_error *err) {
+    loader *L = x->L;
+    poa_case *c = L->c;
+    const header_match *m = x->m;
     int col_id = column_of(m, "order_id"), col_pd = column_of(m, "purchase_date");
     int col_ch = column_of(m, "fulfillment_channel"),
         col_st = column_of(m, "order_status");
     int col_sc = column_of(m, "sales_channel"), col_sku = column_of(m, "sku");
-    int col_pl = column_of(m, "product_line"), col_ls = column_of(m, "latest_ship_date");
-    int col_sd = column_of(m, "ship_date"), col_fs = column_of(m, "first_scan_date");
+    int col_pl = column_of(m, "product_line");
     int col_car = column_of(m, "carrier"), col_tr = column_of(m, "tracking_number");
-    int col_pdd = column_of(m, "promised_delivery_date"),
-        col_dd = column_of(m, "delivery_date");
-    int col_cb = column_of(m, "cancelled_by"), col_cr = column_of(m, "cancel_reason");
-    const int date_cols[6] = {col_ls, col_sd, col_fs, col_pdd, col_dd, -1};
-    const poa_field *row;
-    size_t n;
-    unsigned long line;
-    size_t header_n = 0;
-    (void)header_n;
+    const int date_cols[5] = {column_of(m, "latest_ship_date"), column_of(m, "ship_date"),
+                              column_of(m, "first_scan_date"),
+                              column_of(m, "promised_delivery_date"),
+                              column_of(m, "delivery_date")};
+    const cancel_cols kc = {column_of(m, "cancel_date"), column_of(m, "cancelled_by"),
+                            column_of(m, "cancel_reason")};
+    const fb_cols kf = {column_of(m, "feedback_date"), column_of(m, "feedback_rating"),
+                        column_of(m, "feedback_comments"),
+                        column_of(m, "feedback_removed")};
+    const claim_cols kl = {column_of(m, "claim_date"), column_of(m, "claim_status"),
+                           column_of(m, "claim_reason")};
+    const cb_cols kb = {column_of(m, "chargeback_date"), column_of(m, "chargeback_type"),
+                        column_of(m, "chargeback_reason")};
+    const ret_cols kr = {
+        column_of(m, "return_request_date"), column_of(m, "return_response_date"),
+        column_of(m, "return_rejection"),    column_of(m, "return_feedback"),
+        column_of(m, "return_reason"),       col_sku};
+    int embedded = kf.rating >= 0 || kl.status >= 0 || kb.type >= 0 || kr.request >= 0;
     for (;;) {
-        poa_status st = poa_table_next(r, &row, &n, &line, err);
-        if (st != POA_OK) {
+        poa_status st = next_row(x, err);
+        if (st != POA_OK || !x->row) {
             return st;
         }
-        if (!row) {
-            break;
+        uint64_t id;
+        if ((st = order_id_field(x, col_id, &id, err)) != POA_OK) {
+            return st;
         }
-        file->rows++;
-        const poa_field *fid = get(row, n, col_id);
-        uint64_t id = poa_order_id_pack(fid->p, fid->n);
-        if (!id) {
-            return bad_field(err, r, path, line, col_id, 0, "not an order id", fid);
-        }
-        if (!c->marketplace && col_sc >= 0 && !field_empty(get(row, n, col_sc))) {
+        if (!c->marketplace && col_sc >= 0 && !field_empty(get(x, col_sc))) {
             /* No case.xml or --marketplace: the orders' own sales channel. */
-            const poa_field *sc = get(row, n, col_sc);
+            const poa_field *sc = get(x, col_sc);
             char name[64];
             snprintf(name, sizeof name, "%.*s", (int)(sc->n < 63 ? sc->n : 63), sc->p);
             c->marketplace = poa_data_marketplace(L->data, name);
         }
-        int day;
-        unsigned off;
-        const poa_field *fpd = get(row, n, col_pd);
-        if (parse_day(c, fpd, &day, &off) != 0) {
-            return bad_field(err, r, path, line, col_pd, off, "not a purchase date", fpd);
+        int32_t day, dates[5], cday;
+        if ((st = date_field(x, col_pd, "not a purchase date", 1, &day, err)) != POA_OK ||
+            (st = check_cancel(x, &kc, &cday, err)) != POA_OK) {
+            return st;
         }
-        int32_t dates[5];
         for (int k = 0; k < 5; k++) {
-            const poa_field *f = get(row, n, date_cols[k]);
-            dates[k] = POA_NO_DAY;
-            if (date_cols[k] >= 0 && !field_empty(f) &&
-                parse_day(c, f, &dates[k], &off) != 0) {
-                return bad_field(err, r, path, line, date_cols[k], off, "not a date", f);
+            if ((st = date_field(x, date_cols[k], "not a date", 0, &dates[k], err)) !=
+                POA_OK) {
+                return st;
             }
         }
-        const poa_field *fch = get(row, n, col_ch);
+        const poa_field *fch = get(x, col_ch);
         uint8_t channel;
         if (field_is(fch, "Merchant") || field_is(fch, "MFN") ||
             field_is(fch, "Seller")) {
@@ -277,190 +708,268 @@ static poa_status read_orders(loader *L, poa_table_reader *r, const header_match
         } else if (field_is(fch, "Amazon") || field_is(fch, "AFN")) {
             channel = POA_CH_AFN;
         } else {
-            return bad_field(err, r, path, line, col_ch, 0,
-                             "fulfillment-channel must be Merchant or Amazon", fch);
+            return bad_field(err, x, col_ch, 0,
+                             "fulfillment-channel must be Merchant or Amazon", NULL);
         }
-        const poa_field *fst = get(row, n, col_st);
-        uint8_t status = POA_ORDER_OTHER;
-        if (field_is(fst, "Shipped")) {
-            status = POA_ORDER_SHIPPED;
-        } else if (field_is(fst, "Unshipped") || field_is(fst, "PartiallyShipped") ||
-                   field_is(fst, "Partially Shipped") || field_is(fst, "Shipping")) {
-            status = POA_ORDER_UNSHIPPED;
-        } else if (field_is(fst, "Pending")) {
-            status = POA_ORDER_PENDING;
-        } else if (field_is(fst, "Cancelled") || field_is(fst, "Canceled")) {
-            status = POA_ORDER_CANCELLED;
-        }
-        const poa_field *fcb = get(row, n, col_cb);
-        uint8_t by = field_is(fcb, "seller")  ? POA_BY_SELLER
-                     : field_is(fcb, "buyer") ? POA_BY_BUYER
-                                              : POA_BY_NONE;
+        const poa_field *fsku = get(x, col_sku);
         uint32_t sku =
-            field_empty(get(row, n, col_sku))
-                ? UINT32_MAX
-                : poa_intern(&L->skus, get(row, n, col_sku)->p, get(row, n, col_sku)->n);
-        uint16_t carrier = intern16(&L->carriers, get(row, n, col_car));
-
-        uint32_t at = poa_id_index_get(&L->ids, id);
-        poa_order *o;
-        if (at == UINT32_MAX) {
-            if (grow_array((void **)&c->orders, &L->orders_cap, c->norders + 1,
-                           sizeof *o) != 0 ||
-                poa_id_index_put(&L->ids, id, (uint32_t)c->norders) != 0) {
-                return poa_error_set(err, POA_ERR_NOMEM, path, (unsigned)line, 0,
-                                     "out of memory");
-            }
-            at = (uint32_t)c->norders++;
-            o = &c->orders[at];
-            o->id = id;
+            field_empty(fsku) ? UINT32_MAX : poa_intern(&L->skus, fsku->p, fsku->n);
+        uint16_t carrier = intern16(&L->carriers, get(x, col_car));
+        int fresh;
+        poa_order *o = order_slot(x, id, &fresh, err, &st);
+        if (!o) {
+            return st;
+        }
+        if (fresh || o->purchase == POA_NO_DAY) {
             o->purchase = day;
-            o->latest_ship = dates[0];
-            o->ship = dates[1];
-            o->first_scan = dates[2];
-            o->promised_delivery = dates[3];
-            o->delivery = dates[4];
-            o->sku = sku;
-            o->product_line = intern16(&L->lines, get(row, n, col_pl));
-            o->carrier = carrier;
-            o->cancel_reason = intern16(&L->reasons, get(row, n, col_cr));
             o->channel = channel;
-            o->status = status;
-            o->cancelled_by = by;
-            o->tracking = classify_tracking(L, carrier, get(row, n, col_tr));
+            o->status = order_status(get(x, col_st));
+            o->cancelled_by = cancelled_by(get(x, kc.by));
+            o->cancel_reason = intern16(&L->reasons, get(x, kc.reason));
+            o->product_line = intern16(&L->lines, get(x, col_pl));
             if (c->latest_purchase == POA_NO_DAY || day > c->latest_purchase) {
                 c->latest_purchase = day;
             }
         } else {
             /* Another item row of the same order (or a repeated row): the
              * order counts once; later rows only fill what is still empty. */
-            o = &c->orders[at];
-            file->duplicates++;
-            int32_t *slots[5] = {&o->latest_ship, &o->ship, &o->first_scan,
-                                 &o->promised_delivery, &o->delivery};
-            for (int k = 0; k < 5; k++) {
-                if (*slots[k] == POA_NO_DAY) {
-                    *slots[k] = dates[k];
-                }
-            }
-            if (o->sku == UINT32_MAX) {
-                o->sku = sku;
-            } else if (sku != UINT32_MAX && sku != o->sku) {
-                if (grow_array((void **)&c->order_skus, &L->order_skus_cap,
-                               c->norder_skus + 1, sizeof *c->order_skus) != 0) {
-                    return poa_error_set(err, POA_ERR_NOMEM, path, (unsigned)line, 0,
-                                         "out of memory");
-                }
-                c->order_skus[c->norder_skus].order = at;
-                c->order_skus[c->norder_skus].sku = sku;
-                c->norder_skus++;
-            }
-            if (o->carrier == NONE16 && carrier != NONE16) {
-                o->carrier = carrier;
-                o->tracking = classify_tracking(L, carrier, get(row, n, col_tr));
+            x->file->duplicates++;
+        }
+        int32_t *slots[5] = {&o->latest_ship, &o->ship, &o->first_scan,
+                             &o->promised_delivery, &o->delivery};
+        for (int k = 0; k < 5; k++) {
+            if (*slots[k] == POA_NO_DAY) {
+                *slots[k] = dates[k];
             }
         }
-        if (file->first_day == POA_NO_DAY || day < file->first_day) {
-            file->first_day = day;
+        if ((st = add_sku(x, o, sku, err)) != POA_OK) {
+            return st;
         }
-        if (file->last_day == POA_NO_DAY || day > file->last_day) {
-            file->last_day = day;
+        if (o->carrier == NONE16 && carrier != NONE16) {
+            o->carrier = carrier;
+            o->tracking = classify_tracking(L, carrier, get(x, col_tr));
+        } else if (o->tracking == POA_TRACKING_NONE && !field_empty(get(x, col_tr))) {
+            o->tracking = classify_tracking(L, o->carrier, get(x, col_tr));
         }
-    }
-    return POA_OK;
-}
-
-static int parse_feedback_day(const poa_case *c, const poa_field *f, int *day,
-                              unsigned *col, int *ambiguous) {
-    *ambiguous = 0;
-    if (f->n >= 10 && f->p[4] == '-') {
-        return poa_parse_iso_day(f->p, f->n, 0, day, col);
-    }
-    if (c->marketplace) {
-        return poa_parse_local_day(f->p, f->n, c->marketplace->date_order, day, col);
-    }
-    int d1, d2;
-    int ok1 = poa_parse_local_day(f->p, f->n, "dmy", &d1, col) == 0;
-    int ok2 = poa_parse_local_day(f->p, f->n, "mdy", &d2, col) == 0;
-    if (ok1 && ok2 && d1 != d2) {
-        *ambiguous = 1;
-        return -1;
-    }
-    if (ok1 || ok2) {
-        *day = ok1 ? d1 : d2;
-        return 0;
-    }
-    return -1;
-}
-
-static poa_status read_feedback(loader *L, poa_table_reader *r, const header_match *m,
-                                const char *path, poa_input_file *file, poa_error *err) {
-    poa_case *c = L->c;
-    int col_d = column_of(m, "date"), col_r = column_of(m, "rating");
-    int col_c = column_of(m, "comments"), col_o = column_of(m, "order_id");
-    int col_rm = column_of(m, "removed");
-    const poa_field *row;
-    size_t n;
-    unsigned long line;
-    for (;;) {
-        poa_status st = poa_table_next(r, &row, &n, &line, err);
+        note_day(x->file, day);
+        if (!embedded) {
+            continue;
+        }
+        /* Records from other reports joined onto the order: once per order,
+         * however many item rows repeat them. */
+        unsigned char *seen = &L->seen[o - c->orders];
+        if (kf.rating >= 0 && !(*seen & SEEN_FB) && !field_empty(get(x, kf.rating))) {
+            *seen |= SEEN_FB;
+            st = add_feedback(x, id, &kf, err);
+        }
+        if (st == POA_OK && kl.status >= 0 && !(*seen & SEEN_CLAIM) &&
+            !field_empty(get(x, kl.status))) {
+            *seen |= SEEN_CLAIM;
+            st = add_claim(x, id, &kl, err);
+        }
+        if (st == POA_OK && kb.type >= 0 && !(*seen & SEEN_CB) &&
+            !field_empty(get(x, kb.type))) {
+            *seen |= SEEN_CB;
+            st = add_chargeback(x, id, &kb, err);
+        }
+        if (st == POA_OK && kr.request >= 0 && !(*seen & SEEN_RET) &&
+            !field_empty(get(x, kr.request))) {
+            *seen |= SEEN_RET;
+            st = add_return(x, id, &kr, err);
+        }
         if (st != POA_OK) {
             return st;
         }
-        if (!row) {
-            break;
-        }
-        file->rows++;
-        const poa_field *fo = get(row, n, col_o);
-        uint64_t id = poa_order_id_pack(fo->p, fo->n);
-        if (!id) {
-            return bad_field(err, r, path, line, col_o, 0, "not an order id", fo);
-        }
-        const poa_field *fd = get(row, n, col_d);
-        int day, amb;
-        unsigned off = 0;
-        if (parse_feedback_day(c, fd, &day, &off, &amb) != 0) {
-            if (amb) {
-                return poa_error_set(
-                    err, POA_ERR_PARSE, path, (unsigned)line,
-                    poa_table_field_column(r, (size_t)col_d),
-                    "ambiguous date '%.*s' (day/month or month/day?) — name "
-                    "the marketplace in case.xml or with --marketplace",
-                    (int)(fd->n > 40 ? 40 : fd->n), fd->p);
-            }
-            return bad_field(err, r, path, line, col_d, off, "not a feedback date", fd);
-        }
-        const poa_field *fr = get(row, n, col_r);
-        if (fr->n != 1 || fr->p[0] < '1' || fr->p[0] > '5') {
-            return bad_field(err, r, path, line, col_r, 0, "rating must be 1 to 5", fr);
-        }
-        const poa_field *frm = get(row, n, col_rm);
-        if (grow_array((void **)&c->feedback, &L->feedback_cap, c->nfeedback + 1,
-                       sizeof *c->feedback) != 0) {
-            return poa_error_set(err, POA_ERR_NOMEM, path, (unsigned)line, 0,
-                                 "out of memory");
-        }
-        poa_feedback *fb = &c->feedback[c->nfeedback++];
-        fb->order_id = id;
-        fb->day = day;
-        fb->rating = (uint8_t)(fr->p[0] - '0');
-        fb->removed = field_is(frm, "yes") || field_is(frm, "true") ||
-                      field_is(frm, "1") || field_is(frm, "y");
-        const poa_field *fc = get(row, n, col_c);
-        fb->comment = poa_arena_strndup(c->arena, fc->p, fc->n);
-        fb->line = line;
-        if (file->first_day == POA_NO_DAY || day < file->first_day) {
-            file->first_day = day;
-        }
-        if (file->last_day == POA_NO_DAY || day > file->last_day) {
-            file->last_day = day;
-        }
     }
-    return POA_OK;
 }
 
-/* Open one export and recognise it by its header. *r is NULL when no
- * report matches (the caller skips the file with a warning). */
+/* Unshipped / actionable orders: seller-fulfilled orders waiting to ship.
+ * They add orders the orders report lacks and complete the ship-by dates;
+ * one past its latest ship date is overdue for LSR. */
+static poa_status read_unshipped(rows *x, poa_error *err) {
+    loader *L = x->L;
+    poa_case *c = L->c;
+    const header_match *m = x->m;
+    int col_id = column_of(m, "order_id"), col_pd = column_of(m, "purchase_date");
+    int col_ls = column_of(m, "latest_ship_date"),
+        col_pdd = column_of(m, "promised_delivery_date");
+    int col_sku = column_of(m, "sku");
+    for (;;) {
+        poa_status st = next_row(x, err);
+        if (st != POA_OK || !x->row) {
+            return st;
+        }
+        uint64_t id;
+        int32_t pd, ls, pdd;
+        if ((st = order_id_field(x, col_id, &id, err)) != POA_OK ||
+            (st = date_field(x, col_pd, "not a purchase date", 1, &pd, err)) != POA_OK ||
+            (st = date_field(x, col_ls, "not a latest ship date", 1, &ls, err)) !=
+                POA_OK ||
+            (st = date_field(x, col_pdd, "not a date", 0, &pdd, err)) != POA_OK) {
+            return st;
+        }
+        int fresh;
+        poa_order *o = order_slot(x, id, &fresh, err, &st);
+        if (!o) {
+            return st;
+        }
+        if (fresh) {
+            o->purchase = pd;
+            o->channel = POA_CH_MFN;
+            o->status = POA_ORDER_UNSHIPPED;
+            if (c->latest_purchase == POA_NO_DAY || pd > c->latest_purchase) {
+                c->latest_purchase = pd;
+            }
+        } else {
+            x->file->duplicates++;
+            if (o->status == POA_ORDER_OTHER || o->status == POA_ORDER_PENDING) {
+                o->status = POA_ORDER_UNSHIPPED;
+            }
+        }
+        if (o->latest_ship == POA_NO_DAY) {
+            o->latest_ship = ls;
+        }
+        if (o->promised_delivery == POA_NO_DAY) {
+            o->promised_delivery = pdd;
+        }
+        const poa_field *fsku = get(x, col_sku);
+        if (!field_empty(fsku) &&
+            (st = add_sku(x, o, poa_intern(&L->skus, fsku->p, fsku->n), err)) != POA_OK) {
+            return st;
+        }
+        note_day(x->file, pd);
+    }
+}
+
+/* Shipping confirmations (the seller's upload file): confirm known orders
+ * with the ship day, carrier and tracking number. */
+static poa_status read_confirmations(rows *x, poa_error *err) {
+    loader *L = x->L;
+    const header_match *m = x->m;
+    int col_id = column_of(m, "order_id"), col_sd = column_of(m, "ship_date");
+    int col_cc = column_of(m, "carrier_code"), col_cn = column_of(m, "carrier");
+    int col_tr = column_of(m, "tracking_number"), col_dd = column_of(m, "delivery_date");
+    int col_pdd = column_of(m, "promised_delivery_date");
+    for (;;) {
+        poa_status st = next_row(x, err);
+        if (st != POA_OK || !x->row) {
+            return st;
+        }
+        uint64_t id;
+        int32_t sd, dd, pdd;
+        if ((st = order_id_field(x, col_id, &id, err)) != POA_OK ||
+            (st = date_field(x, col_sd, "not a ship date", 1, &sd, err)) != POA_OK ||
+            (st = date_field(x, col_dd, "not a delivery date", 0, &dd, err)) != POA_OK ||
+            (st = date_field(x, col_pdd, "not a date", 0, &pdd, err)) != POA_OK) {
+            return st;
+        }
+        uint32_t at = poa_id_index_get(&L->ids, id);
+        if (at == UINT32_MAX) {
+            skip_row(x, "order not in the orders report");
+            continue;
+        }
+        poa_order *o = &L->c->orders[at];
+        if (o->ship == POA_NO_DAY || sd < o->ship) {
+            o->ship = sd;
+        }
+        if (o->status != POA_ORDER_CANCELLED) {
+            o->status = POA_ORDER_SHIPPED;
+        }
+        /* The carrier's name says more than its code ("Other" has a name). */
+        const poa_field *fc = get(x, col_cn);
+        if (field_empty(fc) || field_is(fc, "Other")) {
+            fc = !field_empty(get(x, col_cc)) && !field_is(get(x, col_cc), "Other")
+                     ? get(x, col_cc)
+                     : fc;
+        }
+        uint16_t carrier = intern16(&L->carriers, fc);
+        if (carrier != NONE16) {
+            o->carrier = carrier;
+        }
+        if (!field_empty(get(x, col_tr)) || o->tracking == POA_TRACKING_NONE) {
+            o->tracking = classify_tracking(L, o->carrier, get(x, col_tr));
+        }
+        if (dd != POA_NO_DAY) {
+            o->delivery = dd;
+        }
+        if (pdd != POA_NO_DAY && o->promised_delivery == POA_NO_DAY) {
+            o->promised_delivery = pdd;
+        }
+        note_day(x->file, sd);
+    }
+}
+
+static poa_status read_cancellations(rows *x, poa_error *err) {
+    const header_match *m = x->m;
+    int col_id = column_of(m, "order_id");
+    const cancel_cols k = {column_of(m, "cancel_date"), column_of(m, "cancelled_by"),
+                           column_of(m, "cancel_reason")};
+    for (;;) {
+        poa_status st = next_row(x, err);
+        if (st != POA_OK || !x->row) {
+            return st;
+        }
+        uint64_t id;
+        if ((st = order_id_field(x, col_id, &id, err)) != POA_OK) {
+            return st;
+        }
+        uint32_t at = poa_id_index_get(&x->L->ids, id);
+        if (at == UINT32_MAX) {
+            int32_t day;
+            if ((st = check_cancel(x, &k, &day, err)) != POA_OK) {
+                return st;
+            }
+            skip_row(x, "order not in the orders report");
+            continue;
+        }
+        if ((st = apply_cancel(x, &x->L->c->orders[at], &k, err)) != POA_OK) {
+            return st;
+        }
+    }
+}
+
+/* Feedback, claims, chargebacks and returns in their own files. */
+static poa_status read_records(rows *x, poa_error *err) {
+    const header_match *m = x->m;
+    const char *type = m->report->id;
+    int col_id = column_of(m, "order_id");
+    const fb_cols kf = {column_of(m, "date"), column_of(m, "rating"),
+                        column_of(m, "comments"), column_of(m, "removed")};
+    const claim_cols kl = {column_of(m, "claim_date"), column_of(m, "claim_status"),
+                           column_of(m, "claim_reason")};
+    const cb_cols kb = {column_of(m, "chargeback_date"), column_of(m, "chargeback_type"),
+                        column_of(m, "chargeback_reason")};
+    const ret_cols kr = {
+        column_of(m, "return_request_date"), column_of(m, "response_date"),
+        column_of(m, "rejection"),           column_of(m, "return_feedback"),
+        column_of(m, "return_reason"),       column_of(m, "sku")};
+    for (;;) {
+        poa_status st = next_row(x, err);
+        if (st != POA_OK || !x->row) {
+            return st;
+        }
+        uint64_t id;
+        if ((st = order_id_field(x, col_id, &id, err)) != POA_OK) {
+            return st;
+        }
+        if (strcmp(type, "feedback") == 0) {
+            st = add_feedback(x, id, &kf, err);
+        } else if (strcmp(type, "claims") == 0) {
+            st = add_claim(x, id, &kl, err);
+        } else if (strcmp(type, "chargebacks") == 0) {
+            st = add_chargeback(x, id, &kb, err);
+        } else {
+            st = add_return(x, id, &kr, err);
+        }
+        if (st != POA_OK) {
+            return st;
+        }
+    }
+}
+
+/* Open one export and recognise it by its header. *out is NULL when no
+ * report matches (the caller skips the file with a warning); a header that
+ * matches a report but lacks its required columns is an error naming them. */
 static poa_status open_detect(loader *L, const char *path, poa_table_reader **out,
                               header_match *best, poa_error *err) {
     *out = NULL;
@@ -488,12 +997,46 @@ static poa_status open_detect(loader *L, const char *path, poa_table_reader **ou
                              "file is empty — export the report again");
     }
     memset(best, 0, sizeof *best);
-    header_match cand;
+    header_match cand, partial;
+    memset(&partial, 0, sizeof partial);
     for (size_t i = 0; i < L->data->nreports; i++) {
-        if (match_header(&L->data->reports[i], h, nh, &cand) &&
-            cand.matched > best->matched) {
+        match_header(&L->data->reports[i], h, nh, &cand);
+        if (cand.missing == 0 && cand.matched > best->matched) {
             *best = cand;
+        } else if (cand.missing > 0 &&
+                   cand.matched - cand.missing > partial.matched - partial.missing) {
+            partial = cand;
         }
+    }
+    if (!best->report && partial.report && partial.matched >= 2 &&
+        partial.matched > partial.missing) {
+        /* Recognisably this report, but a column it cannot do without is
+         * missing: say which rather than skip the file. */
+        char names[512] = "";
+        size_t o = 0;
+        int nmissing = 0;
+        const poa_report_def *rd = partial.report;
+        for (size_t k = 0; k < rd->ncolumns && k < MAX_FIELDS_MAPPED; k++) {
+            if (!rd->columns[k].required || partial.map[k] >= 0) {
+                continue;
+            }
+            char name[128];
+            snprintf(name, sizeof name, "%s", rd->columns[k].aliases[0]);
+            for (char *p = name; partial.hyphens && *p; p++) {
+                *p = *p == ' ' ? '-' : *p;
+            }
+            o += (size_t)snprintf(names + o, o < sizeof names ? sizeof names - o : 0,
+                                  "%s'%s'", nmissing ? ", " : "", name);
+            o = o < sizeof names ? o : sizeof names - 1;
+            nmissing++;
+        }
+        poa_table_close(r);
+        return poa_error_set(err, POA_ERR_PARSE, path, 1, 1,
+                             "missing column%s %s — this looks like the %s report; add "
+                             "the column%s to the header (names are listed in "
+                             "columns.xml)",
+                             nmissing > 1 ? "s" : "", names, rd->id,
+                             nmissing > 1 ? "s" : "");
     }
     if (!best->report) {
         poa_table_close(r);
@@ -504,19 +1047,28 @@ static poa_status open_detect(loader *L, const char *path, poa_table_reader **ou
 }
 
 /* Read a recognised export to its end; closes r. */
-static poa_status read_detected(loader *L, const char *path, poa_table_reader *r,
-                                const header_match *m, poa_error *err) {
+static poa_status read_detected(loader *L, const char *path, const char *shown,
+                                poa_table_reader *r, const header_match *m,
+                                poa_error *err) {
     poa_case *c = L->c;
     poa_input_file *file = &c->files[c->nfiles++];
     memset(file, 0, sizeof *file);
-    file->path = poa_arena_strdup(c->arena, path);
+    file->path = poa_arena_strdup(c->arena, shown);
     file->type = m->report->id;
     file->first_day = file->last_day = POA_NO_DAY;
-    poa_status st = POA_OK;
-    if (strcmp(m->report->id, "orders") == 0) {
-        st = read_orders(L, r, m, path, file, err);
-    } else if (strcmp(m->report->id, "feedback") == 0) {
-        st = read_feedback(L, r, m, path, file, err);
+    rows x = {L, r, m, path, file, NULL, 0, 0};
+    poa_status st;
+    const char *id = m->report->id;
+    if (strcmp(id, "orders") == 0) {
+        st = read_orders(&x, err);
+    } else if (strcmp(id, "unshipped") == 0) {
+        st = read_unshipped(&x, err);
+    } else if (strcmp(id, "confirmations") == 0) {
+        st = read_confirmations(&x, err);
+    } else if (strcmp(id, "cancellations") == 0) {
+        st = read_cancellations(&x, err);
+    } else {
+        st = read_records(&x, err);
     }
     const poa_table_info *ti = poa_table_info_get(r);
     file->encoding = poa_arena_strdup(c->arena, ti->encoding ? ti->encoding : "UTF-8");
@@ -550,11 +1102,13 @@ static void loader_free(loader *L) {
     poa_interner_free(&L->lines);
     poa_interner_free(&L->carriers);
     poa_interner_free(&L->reasons);
+    poa_interner_free(&L->rreasons);
     for (size_t i = 0; i < L->ncarrier_re; i++) {
         regfree(&L->carrier_re[i]);
     }
     free(L->carrier_re);
     free(L->carrier_re_first);
+    free(L->seen);
 }
 
 static poa_status compile_carriers(loader *L, poa_error *err) {
@@ -584,20 +1138,92 @@ static poa_status compile_carriers(loader *L, poa_error *err) {
     return POA_OK;
 }
 
-static void finish(loader *L) {
-    poa_case *c = L->c;
-    c->skus = L->skus.items;
-    c->nskus = L->skus.count;
-    c->product_lines = L->lines.items;
-    c->nproduct_lines = L->lines.count;
-    c->carriers = L->carriers.items;
-    c->ncarriers = L->carriers.count;
-    c->cancel_reasons = L->reasons.items;
-    c->ncancel_reasons = L->reasons.count;
-}
-
 static const char *const skip_exts[] = {"pdf", "png", "jpg",  "jpeg", "gif", "md", "html",
                                         "htm", "doc", "docx", "eml",  "zip", NULL};
+
+/* A file of the case and where it comes in the reading order. */
+typedef struct {
+    const char *name; /* as found (or the path given, for a single file) */
+    int rank;         /* 0 performance report, 1 + report index for exports */
+} entry;
+
+static int cmp_entry(const void *a, const void *b) {
+    const entry *x = a, *y = b;
+    if (x->rank != y->rank) {
+        return x->rank < y->rank ? -1 : 1;
+    }
+    return strcmp(x->name, y->name);
+}
+
+static void free_case_arrays(poa_case *c) {
+    free(c->orders);
+    free(c->order_skus);
+    free(c->feedback);
+    free(c->claims);
+    free(c->chargebacks);
+    free(c->returns);
+    free(c->report_statuses);
+    free(c->report_metrics);
+    free((void *)c->report_quirks);
+}
+
+/* Name the files of a folder (sorted, so results never depend on the
+ * order the file system lists them). */
+static poa_status list_folder(poa_arena *a, const char *path, char ***names,
+                              size_t *nnames, poa_error *err) {
+    DIR *dir = opendir(path);
+    if (!dir) {
+        return poa_error_set(err, POA_ERR_IO, path, 0, 0,
+                             "cannot open the case folder: %s", strerror(errno));
+    }
+    struct dirent *e;
+    size_t cap = 0;
+    while ((e = readdir(dir)) != NULL) {
+        if (e->d_name[0] == '.') {
+            continue;
+        }
+        if (*nnames == cap) {
+            cap = cap ? cap * 2 : 16;
+            char **nn = realloc(*names, cap * sizeof **names);
+            if (!nn) {
+                closedir(dir);
+                return poa_error_set(err, POA_ERR_NOMEM, path, 0, 0, "out of memory");
+            }
+            *names = nn;
+        }
+        (*names)[(*nnames)++] = poa_arena_strdup(a, e->d_name);
+    }
+    closedir(dir);
+    if (*nnames) {
+        qsort(*names, *nnames, sizeof **names, cmp_str);
+    }
+    return POA_OK;
+}
+
+static poa_status read_performance(loader *L, const char *full, const char *shown,
+                                   int *recognised, poa_error *err) {
+    poa_case *c = L->c;
+    size_t before = c->nreport_metrics + c->nreport_statuses;
+    poa_status st = has_ext(full, (const char *const[]){"json", NULL})
+                        ? poa_ingest__perf_json(c, full, L->data, recognised, err)
+                        : poa_ingest__perf_xml(c, full, L->data, recognised, err);
+    if (st == POA_OK && *recognised) {
+        poa_input_file *file = &c->files[c->nfiles++];
+        memset(file, 0, sizeof *file);
+        file->path = poa_arena_strdup(c->arena, shown);
+        file->type = has_ext(full, (const char *const[]){"json", NULL})
+                         ? "performance report (JSON)"
+                         : "performance report (XML)";
+        file->encoding = "UTF-8";
+        file->first_day = file->last_day = POA_NO_DAY;
+        for (size_t i = 0; i < c->nreport_metrics; i++) {
+            note_day(file, c->report_metrics[i].from);
+            note_day(file, c->report_metrics[i].to);
+        }
+        file->rows = c->nreport_metrics + c->nreport_statuses - before;
+    }
+    return st;
+}
 
 poa_status poa_case_load(poa_case **out, const char *path, const poa_data *data,
                          const poa_ingest_options *opt, poa_error *err) {
@@ -614,6 +1240,7 @@ poa_status poa_case_load(poa_case **out, const char *path, const poa_data *data,
     }
     c->arena = a;
     c->latest_purchase = POA_NO_DAY;
+    c->report_latest = POA_NO_DAY;
     L.c = c;
     L.data = data;
     L.opt = opt;
@@ -621,48 +1248,31 @@ poa_status poa_case_load(poa_case **out, const char *path, const poa_data *data,
     poa_interner_init(&L.lines, a);
     poa_interner_init(&L.carriers, a);
     poa_interner_init(&L.reasons, a);
+    poa_interner_init(&L.rreasons, a);
     poa_status st = compile_carriers(&L, err);
 
-    /* The folder's files, in name order so that results never depend on
-     * the order the file system lists them. */
     char **names = NULL;
     size_t nnames = 0;
     struct stat sb;
-    int single = st == POA_OK && stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
-    if (st == POA_OK && !single) {
-        DIR *dir = opendir(path);
-        if (!dir) {
-            st = poa_error_set(err, POA_ERR_IO, path, 0, 0,
-                               "cannot open the case folder: %s", strerror(errno));
-        } else {
-            struct dirent *e;
-            size_t cap = 0;
-            while ((e = readdir(dir)) != NULL) {
-                if (e->d_name[0] == '.') {
-                    continue;
-                }
-                if (nnames == cap) {
-                    cap = cap ? cap * 2 : 16;
-                    char **nn = realloc(names, cap * sizeof *names);
-                    if (!nn) {
-                        break;
-                    }
-                    names = nn;
-                }
-                names[nnames++] = poa_arena_strdup(a, e->d_name);
-            }
-            closedir(dir);
-            if (nnames) {
-                qsort(names, nnames, sizeof *names, cmp_str);
-            }
-        }
+    if (st == POA_OK && stat(path, &sb) != 0) {
+        st = poa_error_set(err, POA_ERR_IO, path, 0, 0, "cannot open the case: %s",
+                           strerror(errno));
     }
-    c->dir = poa_arena_strdup(a, single ? "." : path);
-    if (st == POA_OK && single) {
+    int single = st == POA_OK && S_ISREG(sb.st_mode);
+    if (st == POA_OK && !single) {
+        st = list_folder(a, path, &names, &nnames, err);
+    }
+    c->dir = poa_arena_strdup(a, path);
+    if (single) {
         const char *slash = strrchr(path, '/');
         c->dir = slash ? poa_arena_strndup(a, path, (size_t)(slash - path)) : ".";
     }
     c->files = poa_arena_alloc(a, (nnames + 2) * sizeof *c->files);
+    entry *entries = calloc(nnames + 2, sizeof *entries);
+    size_t nentries = 0;
+    if (!entries || !c->files) {
+        st = poa_error_set(err, POA_ERR_NOMEM, path, 0, 0, "out of memory");
+    }
     if (st == POA_OK && opt && opt->marketplace) {
         c->marketplace = poa_data_marketplace(data, opt->marketplace);
         if (!c->marketplace) {
@@ -678,55 +1288,58 @@ poa_status poa_case_load(poa_case **out, const char *path, const poa_data *data,
         if (strcmp(names[i], "case.xml") == 0) {
             snprintf(full, sizeof full, "%s/%s", path, names[i]);
             st = poa_ingest__case_file(c, full, data, err);
+        } else if (!has_ext(names[i], skip_exts)) {
+            snprintf(full, sizeof full, "%s/%s", path, names[i]);
+            if (stat(full, &sb) == 0 && S_ISREG(sb.st_mode)) {
+                entries[nentries++].name = names[i];
+            }
         }
     }
+    if (single) {
+        entries[nentries++].name = path;
+    }
+    /* Then performance reports, orders, what completes orders, the rest:
+     * the reading order of columns.xml. Each export's type comes from its
+     * header, read once here and again when the file is read. */
+    for (size_t i = 0; st == POA_OK && i < nentries; i++) {
+        if (has_ext(entries[i].name, (const char *const[]){"json", "xml", NULL})) {
+            entries[i].rank = 0;
+            continue;
+        }
+        snprintf(full, sizeof full, "%s%s%s", single ? "" : path, single ? "" : "/",
+                 entries[i].name);
+        poa_table_reader *r;
+        header_match m;
+        st = open_detect(&L, full, &r, &m, err);
+        entries[i].rank = r ? 1 + (int)(m.report - data->reports) : -1;
+        poa_table_close(r);
+    }
+    if (nentries) {
+        qsort(entries, nentries, sizeof *entries, cmp_entry);
+    }
     size_t recognised_total = 0;
-    /* Orders before the rest: feedback dates need the marketplace, and the
-     * orders' sales channel may be the only source of it. */
-    unsigned char *later = calloc(nnames + 1, 1);
-    for (int pass = 0; st == POA_OK && pass < 2; pass++) {
-        for (size_t i = 0; st == POA_OK && i < (single ? 1 : nnames); i++) {
-            const char *name = single ? path : names[i];
-            if (single) {
-                snprintf(full, sizeof full, "%s", path);
-            } else {
-                if (strcmp(name, "case.xml") == 0 || has_ext(name, skip_exts)) {
-                    continue;
-                }
-                snprintf(full, sizeof full, "%s/%s", path, name);
-                if (stat(full, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-                    continue;
-                }
-            }
-            if (has_ext(name, (const char *const[]){"xml", "json", NULL})) {
-                continue; /* performance reports: read by their own readers */
-            }
-            if (pass == 1 && !(later && later[i])) {
-                continue;
-            }
+    for (size_t i = 0; st == POA_OK && i < nentries; i++) {
+        snprintf(full, sizeof full, "%s%s%s", single ? "" : path, single ? "" : "/",
+                 entries[i].name);
+        int recognised = 0;
+        if (entries[i].rank == 0) {
+            st = read_performance(&L, full, full, &recognised, err);
+        } else if (entries[i].rank > 0) {
             poa_table_reader *r;
             header_match m;
             st = open_detect(&L, full, &r, &m, err);
-            if (st != POA_OK) {
-                break;
+            if (st == POA_OK && r) {
+                recognised = 1;
+                st = read_detected(&L, full, full, r, &m, err);
             }
-            if (!r) {
-                poa_warn(opt ? opt->warner : NULL, full, 1, 1,
-                         "not a recognised export (no known header): skipped");
-                continue;
-            }
-            if (pass == 0 && strcmp(m.report->id, "orders") != 0) {
-                poa_table_close(r);
-                if (later) {
-                    later[i] = 1;
-                }
-                continue;
-            }
-            recognised_total++;
-            st = read_detected(&L, full, r, &m, err);
         }
+        if (st == POA_OK && !recognised) {
+            poa_warn(opt ? opt->warner : NULL, full, 1, 1,
+                     "not a recognised export (no known header): skipped");
+        }
+        recognised_total += recognised;
     }
-    free(later);
+    free(entries);
     if (st == POA_OK && recognised_total == 0 && !c->info.present) {
         st = poa_error_set(err, POA_ERR_PARSE, path, 0, 0,
                            "no recognisable export here — add the orders report "
@@ -735,14 +1348,21 @@ poa_status poa_case_load(poa_case **out, const char *path, const poa_data *data,
     free(names);
     if (st != POA_OK) {
         loader_free(&L);
-        free(c->orders);
-        free(c->order_skus);
-        free(c->feedback);
+        free_case_arrays(c);
         poa_arena_free(a);
         free(c);
         return st;
     }
-    finish(&L);
+    c->skus = L.skus.items;
+    c->nskus = L.skus.count;
+    c->product_lines = L.lines.items;
+    c->nproduct_lines = L.lines.count;
+    c->carriers = L.carriers.items;
+    c->ncarriers = L.carriers.count;
+    c->cancel_reasons = L.reasons.items;
+    c->ncancel_reasons = L.reasons.count;
+    c->reasons = L.rreasons.items;
+    c->nreasons = L.rreasons.count;
     /* Keep the id index for lookups; the interners' item arrays now belong to c. */
     poa_id_index *ix = malloc(sizeof *ix);
     if (ix) {
@@ -751,16 +1371,9 @@ poa_status poa_case_load(poa_case **out, const char *path, const poa_data *data,
         L.ids.values = NULL;
     }
     c->index = ix;
-    free(L.skus.slots);
-    free(L.lines.slots);
-    free(L.carriers.slots);
-    free(L.reasons.slots);
-    for (size_t i = 0; i < L.ncarrier_re; i++) {
-        regfree(&L.carrier_re[i]);
-    }
-    free(L.carrier_re);
-    free(L.carrier_re_first);
-    poa_id_index_free(&L.ids);
+    L.skus.items = L.lines.items = L.carriers.items = L.reasons.items = NULL;
+    L.rreasons.items = NULL;
+    loader_free(&L);
     *out = c;
     return POA_OK;
 }
@@ -773,13 +1386,12 @@ void poa_case_free(poa_case *c) {
         poa_id_index_free(c->index);
         free(c->index);
     }
-    free(c->orders);
-    free(c->order_skus);
-    free(c->feedback);
+    free_case_arrays(c);
     free((void *)c->skus);
     free((void *)c->product_lines);
     free((void *)c->carriers);
     free((void *)c->cancel_reasons);
+    free((void *)c->reasons);
     poa_arena_free(c->arena);
     free(c);
 }

@@ -1,30 +1,50 @@
+/* The metrics engine: every account-health metric per window, channel and
+ * (for the primary window) product line and SKU, plus the marketplace's own
+ * figures from a performance report and ours over the report's dates. */
 #include "poagen/metrics.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "poagen/date.h"
 
+enum { K_ODR, K_CR, K_LSR, K_VTR, K_OTDR, K_RDR, K_NONE };
+enum { D_FB = 1, D_CLAIM = 2, D_CB = 4, D_ANY_CLAIM = 8 };
+
 typedef struct {
     const poa_case *c;
     const poa_data *d;
     int32_t as_of;
+    unsigned char *defect; /* per order: D_* bits, defects received by D */
+    int32_t *return_order; /* per return: order index, -1 unknown */
 } ctx;
 
 /* What one pass over a window counts. */
 typedef struct {
     long long num, den, overdue, unattributed, unknown_carrier, no_date, young;
-    long long neg_fb, claims, chargebacks;
+    long long neg_fb, claims, chargebacks, defect_claims;
+    long long unanswered, invalid_rejections, negative_returns;
     int32_t youngest;
 } tally;
 
-static int in_channel(const poa_order *o, const char *channel) {
-    if (strcmp(channel, "mfn") == 0) {
-        return o->channel == POA_CH_MFN;
+static int kind_of(const char *id) {
+    static const char *const ids[] = {"odr", "cr", "lsr", "vtr", "otdr", "rdr"};
+    for (int k = 0; k < K_NONE; k++) {
+        if (strcmp(ids[k], id) == 0) {
+            return k;
+        }
     }
-    if (strcmp(channel, "afn") == 0) {
-        return o->channel == POA_CH_AFN;
+    return K_NONE;
+}
+
+static int in_channel(uint8_t channel, const char *ch) {
+    if (strcmp(ch, "mfn") == 0) {
+        return channel == POA_CH_MFN;
+    }
+    if (strcmp(ch, "afn") == 0) {
+        return channel == POA_CH_AFN;
     }
     return 1;
 }
@@ -45,36 +65,6 @@ int poa_order_late(const poa_order *o, int32_t as_of) {
     return o->latest_ship < as_of ? 1 : -1;
 }
 
-/* Late shipments: seller-fulfilled, not cancelled, counted on the latest
- * ship date. */
-static void count_lsr(const ctx *x, const char *ch, int32_t from, int32_t to, tally *t) {
-    for (size_t i = 0; i < x->c->norders; i++) {
-        const poa_order *o = &x->c->orders[i];
-        if (o->channel != POA_CH_MFN || !in_channel(o, ch) ||
-            o->status == POA_ORDER_CANCELLED) {
-            continue;
-        }
-        if (o->latest_ship == POA_NO_DAY) {
-            t->no_date++;
-            continue;
-        }
-        if (!in_window(o->latest_ship, from, to)) {
-            continue;
-        }
-        int late = poa_order_late(o, x->as_of);
-        if (late < 0) {
-            continue;
-        }
-        t->den++;
-        if (late) {
-            t->num++;
-            if (o->ship == POA_NO_DAY || o->ship > x->as_of) {
-                t->overdue++;
-            }
-        }
-    }
-}
-
 static int buyer_requested(const poa_case *c, const poa_order *o) {
     if (o->cancelled_by == POA_BY_BUYER) {
         return 1;
@@ -87,121 +77,189 @@ static int buyer_requested(const poa_case *c, const poa_order *o) {
            strcmp(c->cancel_reasons[o->cancel_reason], "BuyerCanceled") == 0;
 }
 
-/* Cancellations: seller-fulfilled orders by purchase date; the buyer's own
- * cancellations are excluded. */
-static void count_cr(const ctx *x, const char *ch, int32_t from, int32_t to, tally *t) {
-    for (size_t i = 0; i < x->c->norders; i++) {
-        const poa_order *o = &x->c->orders[i];
-        if (o->channel != POA_CH_MFN || !in_channel(o, ch) ||
-            !in_window(o->purchase, from, to)) {
-            continue;
+/* One order against one metric's window: -1 outside the denominator, 0 in
+ * it, 1 a defect (or, for VTR and OTDR, a success). t may be NULL. */
+static int verdict(const ctx *x, int kind, size_t i, int32_t from, int32_t to,
+                   int immature_days, tally *t) {
+    const poa_order *o = &x->c->orders[i];
+    switch (kind) {
+    case K_ODR: {
+        /* Order-correlated: by purchase date, whatever the channel. */
+        if (!in_window(o->purchase, from, to)) {
+            return -1;
         }
-        t->den++;
-        if (o->status != POA_ORDER_CANCELLED || buyer_requested(x->c, o)) {
-            continue;
-        }
-        t->num++;
-        if (o->cancelled_by == POA_BY_NONE && o->cancel_reason == 0xFFFF) {
-            t->unattributed++;
-        }
-    }
-}
-
-/* Order defects, order-correlated: a defect counts against the order's
- * purchase date, however late it arrived (but not after D). An order is
- * defective once, however many defects it has. */
-static void count_odr(const ctx *x, const char *ch, int32_t from, int32_t to,
-                      int immature_days, tally *t) {
-    const poa_case *c = x->c;
-    unsigned char *defect = calloc(c->norders ? c->norders : 1, 1);
-    if (!defect) {
-        return;
-    }
-    for (size_t i = 0; i < c->nfeedback; i++) {
-        const poa_feedback *f = &c->feedback[i];
-        if (f->rating > 2 || f->removed || f->day > x->as_of) {
-            continue;
-        }
-        const poa_order *o = poa_case_order(c, f->order_id);
-        if (!o || !in_channel(o, ch) || !in_window(o->purchase, from, to)) {
-            continue;
-        }
-        size_t k = (size_t)(o - c->orders);
-        if (!(defect[k] & 1)) {
-            t->neg_fb++;
-        }
-        defect[k] |= 1;
-    }
-    t->youngest = POA_NO_DAY;
-    for (size_t i = 0; i < c->norders; i++) {
-        const poa_order *o = &c->orders[i];
-        if (!in_channel(o, ch) || !in_window(o->purchase, from, to)) {
-            continue;
-        }
-        t->den++;
-        t->num += defect[i] != 0;
-        if (immature_days > 0 && o->purchase > x->as_of - immature_days) {
-            t->young++;
-            if (t->youngest == POA_NO_DAY || o->purchase > t->youngest) {
-                t->youngest = o->purchase;
+        unsigned char b = x->defect[i];
+        if (t) {
+            t->neg_fb += (b & D_FB) != 0;
+            t->claims += (b & D_ANY_CLAIM) != 0;
+            t->defect_claims += (b & D_CLAIM) != 0;
+            t->chargebacks += (b & D_CB) != 0;
+            if (immature_days > 0 && o->purchase > x->as_of - immature_days) {
+                t->young++;
+                if (t->youngest == POA_NO_DAY || o->purchase > t->youngest) {
+                    t->youngest = o->purchase;
+                }
             }
         }
+        return (b & (D_FB | D_CLAIM | D_CB)) != 0;
     }
-    free(defect);
-}
-
-/* Valid tracking: seller-fulfilled shipments by confirmation date. */
-static void count_vtr(const ctx *x, const char *ch, int32_t from, int32_t to, tally *t) {
-    for (size_t i = 0; i < x->c->norders; i++) {
-        const poa_order *o = &x->c->orders[i];
-        if (o->channel != POA_CH_MFN || !in_channel(o, ch) ||
-            !in_window(o->ship, from, to)) {
-            continue;
+    case K_CR:
+        if (o->channel != POA_CH_MFN || !in_window(o->purchase, from, to)) {
+            return -1;
         }
-        t->den++;
-        if (o->tracking == POA_TRACKING_VALID ||
-            o->tracking == POA_TRACKING_UNKNOWN_CARRIER) {
-            t->num++;
+        if (o->status != POA_ORDER_CANCELLED || buyer_requested(x->c, o)) {
+            return 0;
         }
-        t->unknown_carrier += o->tracking == POA_TRACKING_UNKNOWN_CARRIER;
+        if (t && o->cancelled_by == POA_BY_NONE && o->cancel_reason == 0xFFFF) {
+            t->unattributed++;
+        }
+        return 1;
+    case K_LSR: {
+        if (o->channel != POA_CH_MFN || o->status == POA_ORDER_CANCELLED) {
+            return -1;
+        }
+        if (o->latest_ship == POA_NO_DAY) {
+            if (t) {
+                t->no_date++;
+            }
+            return -1;
+        }
+        if (!in_window(o->latest_ship, from, to)) {
+            return -1;
+        }
+        int late = poa_order_late(o, x->as_of);
+        if (late < 0) {
+            return -1;
+        }
+        if (late && t && (o->ship == POA_NO_DAY || o->ship > x->as_of)) {
+            t->overdue++;
+        }
+        return late;
     }
-}
-
-/* On-time delivery: tracked seller-fulfilled shipments by promised
- * delivery date; no delivery date once the promise has passed is late. */
-static void count_otdr(const ctx *x, const char *ch, int32_t from, int32_t to, tally *t) {
-    for (size_t i = 0; i < x->c->norders; i++) {
-        const poa_order *o = &x->c->orders[i];
-        if (o->channel != POA_CH_MFN || !in_channel(o, ch) ||
-            o->tracking == POA_TRACKING_NONE || o->status == POA_ORDER_CANCELLED ||
+    case K_VTR:
+        if (o->channel != POA_CH_MFN || !in_window(o->ship, from, to)) {
+            return -1;
+        }
+        if (t) {
+            t->unknown_carrier += o->tracking == POA_TRACKING_UNKNOWN_CARRIER;
+        }
+        return o->tracking == POA_TRACKING_VALID ||
+               o->tracking == POA_TRACKING_UNKNOWN_CARRIER;
+    case K_OTDR: {
+        if (o->channel != POA_CH_MFN || o->tracking == POA_TRACKING_NONE ||
+            o->status == POA_ORDER_CANCELLED ||
             !in_window(o->promised_delivery, from, to)) {
-            continue;
+            return -1;
         }
         int delivered = o->delivery != POA_NO_DAY && o->delivery <= x->as_of;
         if (!delivered && o->promised_delivery >= x->as_of) {
-            continue; /* can still arrive on time */
+            return -1; /* can still arrive on time */
         }
-        t->den++;
-        t->num += delivered && o->delivery <= o->promised_delivery;
+        return delivered && o->delivery <= o->promised_delivery;
     }
+    default:
+        return -1;
+    }
+}
+
+/* A return request against the RDR window: by request date; dissatisfied
+ * with negative return feedback, an invalid rejection, or no answer within
+ * 48 h (date-only values: answered by the request day + 2). */
+static int return_verdict(const ctx *x, size_t i, int32_t from, int32_t to, tally *t) {
+    const poa_return *r = &x->c->returns[i];
+    if (!in_window(r->request, from, to) || r->request > x->as_of) {
+        return -1;
+    }
+    int32_t due = r->request + 2;
+    int answered = r->response != POA_NO_DAY && r->response <= x->as_of;
+    int late = answered ? r->response > due : x->as_of > due;
+    if (!answered && !late && t) {
+        t->young++; /* still inside its 48 h */
+        if (t->youngest == POA_NO_DAY || due + 1 > t->youngest) {
+            t->youngest = due + 1;
+        }
+    }
+    int neg = r->feedback == POA_RFB_NEGATIVE, inv = r->rejection == POA_REJECT_INVALID;
+    if (t) {
+        t->unanswered += late;
+        t->invalid_rejections += inv;
+        t->negative_returns += neg;
+    }
+    return late || neg || inv;
+}
+
+static uint8_t return_channel(const ctx *x, size_t i) {
+    int32_t k = x->return_order[i];
+    return k < 0 ? POA_CH_UNKNOWN : x->c->orders[k].channel;
 }
 
 static void count(const ctx *x, const poa_metric_def *def, const char *ch, int32_t from,
                   int32_t to, tally *t) {
     memset(t, 0, sizeof *t);
     t->youngest = POA_NO_DAY;
-    if (strcmp(def->id, "lsr") == 0) {
-        count_lsr(x, ch, from, to, t);
-    } else if (strcmp(def->id, "cr") == 0) {
-        count_cr(x, ch, from, to, t);
-    } else if (strcmp(def->id, "odr") == 0) {
-        count_odr(x, ch, from, to, def->immature_days, t);
-    } else if (strcmp(def->id, "vtr") == 0) {
-        count_vtr(x, ch, from, to, t);
-    } else if (strcmp(def->id, "otdr") == 0) {
-        count_otdr(x, ch, from, to, t);
+    int kind = kind_of(def->id);
+    if (kind == K_RDR) {
+        for (size_t i = 0; i < x->c->nreturns; i++) {
+            if (!in_channel(return_channel(x, i), ch)) {
+                continue;
+            }
+            int v = return_verdict(x, i, from, to, t);
+            t->den += v >= 0;
+            t->num += v > 0;
+        }
+        return;
     }
-    /* rdr: needs the returns report. */
+    for (size_t i = 0; i < x->c->norders; i++) {
+        if (!in_channel(x->c->orders[i].channel, ch)) {
+            continue;
+        }
+        int v = verdict(x, kind, i, from, to, def->immature_days, t);
+        t->den += v >= 0;
+        t->num += v > 0;
+    }
+}
+
+/* Defects received by D, per order: an order is defective once, however
+ * many defects it has. */
+static int mark_defects(ctx *x) {
+    const poa_case *c = x->c;
+    x->defect = calloc(c->norders + 1, 1);
+    x->return_order = calloc(c->nreturns + 1, sizeof *x->return_order);
+    if (!x->defect || !x->return_order) {
+        return -1;
+    }
+    int withdrawn_counts = c->marketplace && c->marketplace->withdrawn_claims_count;
+    for (size_t i = 0; i < c->nfeedback; i++) {
+        const poa_feedback *f = &c->feedback[i];
+        const poa_order *o = poa_case_order(c, f->order_id);
+        if (o && f->rating <= 2 && !f->removed && f->day <= x->as_of) {
+            x->defect[o - c->orders] |= D_FB;
+        }
+    }
+    for (size_t i = 0; i < c->nclaims; i++) {
+        const poa_claim *cl = &c->claims[i];
+        const poa_order *o = poa_case_order(c, cl->order_id);
+        if (!o || cl->day > x->as_of) {
+            continue;
+        }
+        x->defect[o - c->orders] |= D_ANY_CLAIM;
+        if (cl->status != POA_CLAIM_DENIED &&
+            (cl->status != POA_CLAIM_WITHDRAWN || withdrawn_counts)) {
+            x->defect[o - c->orders] |= D_CLAIM;
+        }
+    }
+    for (size_t i = 0; i < c->nchargebacks; i++) {
+        const poa_chargeback *cb = &c->chargebacks[i];
+        const poa_order *o = poa_case_order(c, cb->order_id);
+        if (o && !cb->fraud && cb->day <= x->as_of) {
+            x->defect[o - c->orders] |= D_CB;
+        }
+    }
+    for (size_t i = 0; i < c->nreturns; i++) {
+        const poa_order *o = poa_case_order(c, c->returns[i].order_id);
+        x->return_order[i] = o ? (int32_t)(o - c->orders) : -1;
+    }
+    return 0;
 }
 
 static int add(poa_metrics *m, size_t *cap, const poa_metric *item) {
@@ -218,6 +276,288 @@ static int add(poa_metrics *m, size_t *cap, const poa_metric *item) {
     return 0;
 }
 
+/* The shortest fixed-point decimal that reads back as v: its digits after
+ * the point. */
+static int shortest_decimals(double v) {
+    char buf[64];
+    for (int d = 0; d < 20; d++) {
+        snprintf(buf, sizeof buf, "%.*f", d, v);
+        if (strtod(buf, NULL) == v) {
+            return d;
+        }
+    }
+    return 20;
+}
+
+int poa_rate_differs(double ours, double report) {
+    double half = 0.5 * pow(10.0, -shortest_decimals(report));
+    return fabs(ours - report) > half * (1 + 1e-9);
+}
+
+/* A report's target, when it has one for this metric. */
+typedef struct {
+    int found;
+    poa_op op;
+    double value;
+    long long units;
+    int scale;
+} target;
+
+static int op_of(const char *cond, poa_op *op) {
+    if (strcmp(cond, "LESS_THAN") == 0) {
+        *op = POA_OP_LT;
+    } else if (strcmp(cond, "GREATER_THAN") == 0) {
+        *op = POA_OP_GT;
+    } else if (strcmp(cond, "EQUALS") == 0) {
+        *op = POA_OP_EQ;
+    } else {
+        return -1;
+    }
+    return 0;
+}
+
+static target report_target(const poa_case *c, const char *id, const char *mkt) {
+    target t = {0, POA_OP_LT, 0, 0, 0};
+    for (size_t i = 0; i < c->nreport_metrics; i++) {
+        const poa_report_metric *r = &c->report_metrics[i];
+        if (strcmp(r->id, id) != 0 || !r->has_target || op_of(r->condition, &t.op) != 0 ||
+            (mkt && r->marketplace_id[0] && strcmp(mkt, r->marketplace_id) != 0)) {
+            continue;
+        }
+        char buf[64];
+        snprintf(buf, sizeof buf, "%.*f", shortest_decimals(r->target), r->target);
+        if (poa_decimal_parse(buf, &t.units, &t.scale) == 0) {
+            t.found = 1;
+            t.value = r->target;
+            return t;
+        }
+    }
+    return t;
+}
+
+static void fill(poa_metric *r, const tally *t, const tally *prev, int immature_days) {
+    r->numerator = t->num;
+    r->denominator = t->den;
+    if (prev) {
+        r->prev_numerator = prev->num;
+        r->prev_denominator = prev->den;
+    }
+    r->overdue = t->overdue;
+    r->unattributed = t->unattributed;
+    r->unknown_carrier = t->unknown_carrier;
+    r->no_date = t->no_date;
+    r->negative_feedback = t->neg_fb;
+    r->claims = t->claims;
+    r->defect_claims = t->defect_claims;
+    r->chargebacks = t->chargebacks;
+    r->unanswered = t->unanswered;
+    r->invalid_rejections = t->invalid_rejections;
+    r->negative_returns = t->negative_returns;
+    r->young = t->young;
+    r->immature = t->young > 0;
+    r->settles_on = POA_NO_DAY;
+    if (r->immature) {
+        r->settles_on =
+            strcmp(r->id, "rdr") == 0 ? t->youngest : t->youngest + immature_days;
+    }
+}
+
+static void judge(poa_metric *r, const target *tg) {
+    if (r->denominator == 0) {
+        r->status = POA_NO_DATA;
+        r->rate = 0;
+        return;
+    }
+    r->rate = (double)r->numerator / (double)r->denominator;
+    r->status = poa_fraction_holds(r->target_op, r->numerator, r->denominator, tg->units,
+                                   tg->scale)
+                    ? POA_PASS
+                    : POA_FAIL;
+}
+
+static void init_item(poa_metric *r, const poa_metric_def *def, const char *ch,
+                      const target *tg) {
+    memset(r, 0, sizeof *r);
+    r->def = def;
+    snprintf(r->id, sizeof r->id, "%s", def->id);
+    snprintf(r->channel, sizeof r->channel, "%s", ch);
+    r->source = "data";
+    r->report_status = r->marketplace = r->report_name = "";
+    r->target_op = tg->op;
+    r->target_value = tg->value;
+    r->settles_on = POA_NO_DAY;
+}
+
+/* Per SKU and product line for one metric's primary window. */
+static int breakdown(poa_metrics *m, size_t *cap, const ctx *x, const poa_metric *r,
+                     const uint32_t *sku_first, const uint32_t *sku_list) {
+    const poa_case *c = x->c;
+    int kind = kind_of(r->id);
+    if (kind == K_RDR || kind == K_NONE) {
+        return 0;
+    }
+    size_t nk = c->nskus + c->nproduct_lines;
+    long long *num = calloc(nk + 1, sizeof *num), *den = calloc(nk + 1, sizeof *den);
+    if (!num || !den) {
+        free(num);
+        free(den);
+        return -1;
+    }
+    for (size_t i = 0; i < c->norders; i++) {
+        const poa_order *o = &c->orders[i];
+        if (!in_channel(o->channel, r->channel)) {
+            continue;
+        }
+        int v = verdict(x, kind, i, r->from, r->to, 0, NULL);
+        if (v < 0) {
+            continue;
+        }
+        if (o->sku != UINT32_MAX) {
+            den[o->sku]++;
+            num[o->sku] += v;
+        }
+        for (uint32_t k = sku_first[i]; k < sku_first[i + 1]; k++) {
+            den[sku_list[k]]++;
+            num[sku_list[k]] += v;
+        }
+        if (o->product_line != 0xFFFF) {
+            den[c->nskus + o->product_line]++;
+            num[c->nskus + o->product_line] += v;
+        }
+    }
+    int rc = 0;
+    for (size_t k = 0; k < nk && rc == 0; k++) {
+        if (!den[k]) {
+            continue;
+        }
+        if (m->nbreakdown == *cap) {
+            size_t n = *cap ? *cap * 2 : 32;
+            poa_breakdown *p = realloc(m->breakdown, n * sizeof *p);
+            if (!p) {
+                rc = -1;
+                break;
+            }
+            m->breakdown = p;
+            *cap = n;
+        }
+        poa_breakdown *b = &m->breakdown[m->nbreakdown++];
+        memcpy(b->id, r->id, sizeof b->id);
+        memcpy(b->channel, r->channel, sizeof b->channel);
+        b->window_days = r->window_days;
+        b->kind = k < c->nskus ? "sku" : "product_line";
+        b->key = k < c->nskus ? c->skus[k] : c->product_lines[k - c->nskus];
+        b->numerator = num[k];
+        b->denominator = den[k];
+        b->rate = (double)num[k] / (double)den[k];
+    }
+    free(num);
+    free(den);
+    return rc;
+}
+
+/* Each order's SKUs beyond its first, grouped by order. */
+static int sku_lists(const poa_case *c, uint32_t **first, uint32_t **list) {
+    *first = calloc(c->norders + 2, sizeof **first);
+    *list = calloc(c->norder_skus + 1, sizeof **list);
+    if (!*first || !*list) {
+        return -1;
+    }
+    for (size_t k = 0; k < c->norder_skus; k++) {
+        (*first)[c->order_skus[k].order + 1]++;
+    }
+    for (size_t i = 0; i < c->norders; i++) {
+        (*first)[i + 1] += (*first)[i];
+    }
+    uint32_t *fill_at = calloc(c->norders + 1, sizeof *fill_at);
+    if (!fill_at) {
+        return -1;
+    }
+    for (size_t k = 0; k < c->norder_skus; k++) {
+        uint32_t o = c->order_skus[k].order;
+        (*list)[(*first)[o] + fill_at[o]++] = c->order_skus[k].sku;
+    }
+    free(fill_at);
+    return 0;
+}
+
+/* The marketplace's own figure, and ours over its exact dates. */
+static int report_items(poa_metrics *m, size_t *cap, const ctx *x) {
+    const poa_case *c = x->c;
+    for (size_t i = 0; i < c->nreport_metrics; i++) {
+        const poa_report_metric *rm = &c->report_metrics[i];
+        const poa_metric_def *def = rm->id[0] ? poa_data_metric(x->d, rm->id) : NULL;
+        if (!def) {
+            continue;
+        }
+        target tg = {1, def->op, def->target, def->target_units, def->target_scale};
+        if (rm->has_target && op_of(rm->condition, &tg.op) == 0) {
+            tg.value = rm->target;
+        }
+        poa_metric r;
+        init_item(&r, def, rm->channel, &tg);
+        r.source = "report";
+        r.report_status = rm->status;
+        r.marketplace = rm->marketplace_id;
+        r.report_name = rm->name;
+        r.from = rm->from;
+        r.to = rm->to;
+        r.window_days =
+            rm->from != POA_NO_DAY && rm->to != POA_NO_DAY && rm->to >= rm->from
+                ? rm->to - rm->from + 1
+                : 0;
+        if (rm->has_counts) {
+            r.numerator = rm->count;
+            r.denominator = rm->denominator;
+        }
+        r.negative_feedback = rm->negative_feedback;
+        r.claims = rm->claims;
+        r.chargebacks = rm->chargebacks;
+        if (rm->has_rate || r.denominator > 0) {
+            r.rate =
+                rm->has_rate ? rm->rate : (double)r.numerator / (double)r.denominator;
+            r.status = poa_op_holds(tg.op, r.rate, tg.value) ? POA_PASS : POA_FAIL;
+        } else {
+            r.status = POA_NO_DATA;
+        }
+        size_t at = m->count;
+        if (add(m, cap, &r) != 0) {
+            return -1;
+        }
+        int have_data = kind_of(def->id) == K_RDR ? c->nreturns > 0 : c->norders > 0;
+        if (!have_data || r.window_days == 0) {
+            continue;
+        }
+        /* Ours over the report's exact dates, judged by the report's target. */
+        poa_metric o;
+        init_item(&o, def, rm->channel, &tg);
+        o.from = rm->from;
+        o.to = rm->to;
+        o.window_days = r.window_days;
+        o.marketplace = rm->marketplace_id;
+        o.report_name = rm->name;
+        o.report_range = 1;
+        target exact = tg;
+        char buf[64];
+        snprintf(buf, sizeof buf, "%.*f", shortest_decimals(tg.value), tg.value);
+        if (poa_decimal_parse(buf, &exact.units, &exact.scale) != 0) {
+            exact.units = def->target_units;
+            exact.scale = def->target_scale;
+        }
+        tally t;
+        count(x, def, rm->channel, o.from, o.to, &t);
+        fill(&o, &t, NULL, def->immature_days);
+        judge(&o, &exact);
+        if (o.status != POA_NO_DATA && m->items[at].status != POA_NO_DATA) {
+            o.differs = poa_rate_differs(o.rate, m->items[at].rate);
+            m->items[at].differs = o.differs;
+        }
+        if (add(m, cap, &o) != 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
 poa_status poa_metrics_compute(poa_metrics **out, const poa_case *c, const poa_data *d,
                                const poa_metrics_options *opt, poa_error *err) {
     *out = NULL;
@@ -226,59 +566,57 @@ poa_status poa_metrics_compute(poa_metrics **out, const poa_case *c, const poa_d
         return poa_error_set(err, POA_ERR_NOMEM, NULL, 0, 0, "out of memory");
     }
     m->as_of = opt && opt->as_of != POA_NO_DAY ? opt->as_of : c->latest_purchase;
-    ctx x = {c, d, m->as_of};
-    size_t cap = 0;
+    if (m->as_of == POA_NO_DAY) {
+        m->as_of = c->report_latest;
+    }
+    for (size_t i = 0; m->as_of == POA_NO_DAY && i < c->nreturns; i++) {
+        m->as_of = c->returns[i].request > m->as_of ? c->returns[i].request : m->as_of;
+    }
+    ctx x = {c, d, m->as_of, NULL, NULL};
+    uint32_t *sku_first = NULL, *sku_list = NULL;
+    size_t cap = 0, bcap = 0;
+    int rc = mark_defects(&x) != 0 || sku_lists(c, &sku_first, &sku_list) != 0 ? -1 : 0;
+    const char *mkt = c->marketplace ? c->marketplace->marketplace_id : NULL;
     static const char *const all_channels[] = {"all", "mfn", "afn"};
     static const char *const mfn_only[] = {"mfn"};
-    for (size_t i = 0; i < d->nmetrics && m->as_of != POA_NO_DAY; i++) {
+    for (size_t i = 0; rc == 0 && i < d->nmetrics && m->as_of != POA_NO_DAY; i++) {
         const poa_metric_def *def = &d->metrics[i];
         const char *const *channels =
             def->scope == POA_SCOPE_MFN ? mfn_only : all_channels;
         size_t nch = def->scope == POA_SCOPE_MFN ? 1 : 3;
-        for (size_t w = 0; w < def->nwindows; w++) {
-            for (size_t k = 0; k < nch; k++) {
+        target tg = report_target(c, def->id, mkt);
+        if (!tg.found) {
+            tg = (target){1, def->op, def->target, def->target_units, def->target_scale};
+        }
+        for (size_t w = 0; rc == 0 && w < def->nwindows; w++) {
+            for (size_t k = 0; rc == 0 && k < nch; k++) {
                 poa_metric r;
-                memset(&r, 0, sizeof r);
-                r.def = def;
-                snprintf(r.id, sizeof r.id, "%s", def->id);
-                snprintf(r.channel, sizeof r.channel, "%s", channels[k]);
+                init_item(&r, def, channels[k], &tg);
                 r.window_days = def->windows[w];
                 r.to = m->as_of - def->lag;
                 r.from = r.to - r.window_days + 1;
-                r.source = "data";
                 tally t, prev;
                 count(&x, def, channels[k], r.from, r.to, &t);
                 count(&x, def, channels[k], r.from - r.window_days, r.from - 1, &prev);
-                r.numerator = t.num;
-                r.denominator = t.den;
-                r.prev_numerator = prev.num;
-                r.prev_denominator = prev.den;
-                r.overdue = t.overdue;
-                r.unattributed = t.unattributed;
-                r.unknown_carrier = t.unknown_carrier;
-                r.no_date = t.no_date;
-                r.negative_feedback = t.neg_fb;
-                r.claims = t.claims;
-                r.chargebacks = t.chargebacks;
-                r.young = t.young;
-                r.immature = t.young > 0;
-                r.settles_on = r.immature ? t.youngest + def->immature_days : POA_NO_DAY;
-                if (t.den == 0) {
-                    r.status = POA_NO_DATA;
-                    r.rate = 0;
-                } else {
-                    r.rate = (double)t.num / (double)t.den;
-                    r.status = poa_fraction_holds(def->op, t.num, t.den,
-                                                  def->target_units, def->target_scale)
-                                   ? POA_PASS
-                                   : POA_FAIL;
-                }
-                if (add(m, &cap, &r) != 0) {
-                    poa_metrics_free(m);
-                    return poa_error_set(err, POA_ERR_NOMEM, NULL, 0, 0, "out of memory");
+                fill(&r, &t, &prev, def->immature_days);
+                judge(&r, &tg);
+                rc = add(m, &cap, &r);
+                if (rc == 0 && w == 0 && k == 0) {
+                    rc = breakdown(m, &bcap, &x, &r, sku_first, sku_list);
                 }
             }
         }
+    }
+    if (rc == 0 && m->as_of != POA_NO_DAY) {
+        rc = report_items(m, &cap, &x);
+    }
+    free(x.defect);
+    free(x.return_order);
+    free(sku_first);
+    free(sku_list);
+    if (rc != 0) {
+        poa_metrics_free(m);
+        return poa_error_set(err, POA_ERR_NOMEM, NULL, 0, 0, "out of memory");
     }
     *out = m;
     return POA_OK;
@@ -289,6 +627,7 @@ void poa_metrics_free(poa_metrics *m) {
         return;
     }
     free(m->items);
+    free(m->breakdown);
     free(m);
 }
 
@@ -296,7 +635,8 @@ const poa_metric *poa_metrics_find(const poa_metrics *m, const char *id,
                                    const char *channel, int window_days) {
     for (size_t i = 0; i < m->count; i++) {
         const poa_metric *r = &m->items[i];
-        if (strcmp(r->id, id) != 0 || strcmp(r->channel, channel) != 0) {
+        if (strcmp(r->id, id) != 0 || strcmp(r->channel, channel) != 0 ||
+            strcmp(r->source, "data") != 0 || r->report_range) {
             continue;
         }
         if (window_days == 0 ? r->window_days == r->def->windows[0]

@@ -24,13 +24,16 @@ typedef struct {
     poa_metrics *metrics;
 } fixture;
 
-static void load(fixture *f, const char *orders, const char *feedback,
-                 const char *as_of) {
+static void load_more(fixture *f, const char *orders, const char *feedback,
+                      const char *as_of, const char *const *more) {
     f->dir = test_mkdtemp();
     assert_non_null(f->dir);
     test_write(f->dir, "orders.txt", orders);
     if (feedback) {
         test_write(f->dir, "feedback.txt", feedback);
+    }
+    for (size_t i = 0; more && more[i]; i += 2) {
+        test_write(f->dir, more[i], more[i + 1]);
     }
     f->data = test_load_data();
     assert_non_null(f->data);
@@ -44,6 +47,11 @@ static void load(fixture *f, const char *orders, const char *feedback,
         assert_int_equal(poa_parse_iso_day(as_of, strlen(as_of), 0, &mo.as_of, NULL), 0);
     }
     assert_int_equal(poa_metrics_compute(&f->metrics, f->kase, f->data, &mo, &e), POA_OK);
+}
+
+static void load(fixture *f, const char *orders, const char *feedback,
+                 const char *as_of) {
+    load_more(f, orders, feedback, as_of, NULL);
 }
 
 static void unload(fixture *f) {
@@ -258,6 +266,280 @@ static void test_exact_fraction_at_target(void **state) {
     unload(&f);
 }
 
+/* ODR with all three defect kinds, as of 2026-05-31 (window 03-18..05-16),
+ * marketplace UK (withdrawn claims do not count there).
+ *   o1 negative feedback + granted claim + service chargeback: one defect.
+ *   o2 denied claim: no defect, but a claim for the claim rate.
+ *   o3 withdrawn claim: no defect on UK; claim rate counts it.
+ *   o4 fraud chargeback: never a defect, not a service chargeback.
+ *   o5 open claim: a defect (not denied).
+ *   o6 service chargeback dated 06-05, after D: ignored.
+ *   o7 Amazon-fulfilled with a granted claim: a defect in all and afn.
+ *   o8 nothing.
+ * all: 8 orders, defects o1 o5 o7 = 3; components: negative feedback 1,
+ * claims (any status) o1 o2 o3 o5 o7 = 5, service chargebacks o1 = 1. */
+static const char odr3_orders[] = H
+    "666-0000001-0000001\t2026-03-20T08:00:00+00:"
+    "00\tShipped\tMerchant\tA\t\t\t\t\t\t\t\t\n"
+    "666-0000001-0000002\t2026-03-21T08:00:00+00:"
+    "00\tShipped\tMerchant\tB\t\t\t\t\t\t\t\t\n"
+    "666-0000001-0000003\t2026-03-22T08:00:00+00:"
+    "00\tShipped\tMerchant\tA\t\t\t\t\t\t\t\t\n"
+    "666-0000001-0000004\t2026-03-23T08:00:00+00:"
+    "00\tShipped\tMerchant\tA\t\t\t\t\t\t\t\t\n"
+    "666-0000001-0000005\t2026-03-24T08:00:00+00:"
+    "00\tShipped\tMerchant\tB\t\t\t\t\t\t\t\t\n"
+    "666-0000001-0000006\t2026-03-25T08:00:00+00:"
+    "00\tShipped\tMerchant\tA\t\t\t\t\t\t\t\t\n"
+    "666-0000001-0000007\t2026-03-26T08:00:00+00:00\tShipped\tAmazon\tA\t\t\t\t\t\t\t\t\n"
+    "666-0000001-0000007\t2026-03-26T08:00:00+00:00\tShipped\tAmazon\tB\t\t\t\t\t\t\t\t\n"
+    "666-0000001-0000008\t2026-03-27T08:00:00+00:"
+    "00\tShipped\tMerchant\tA\t\t\t\t\t\t\t\t\n";
+static const char *const odr3_more[] = {
+    "claims.txt",
+    "order-id\tclaim-date\tstatus\treason\n"
+    "666-0000001-0000001\t2026-04-02\tgranted\tNot received\n"
+    "666-0000001-0000002\t2026-04-02\tdenied\tNot received\n"
+    "666-0000001-0000003\t2026-04-02\twithdrawn\tNot received\n"
+    "666-0000001-0000005\t2026-04-02\topen\tNot received\n"
+    "666-0000001-0000007\t2026-04-02\tgranted\tNot received\n",
+    "chargebacks.txt",
+    "order-id\tchargeback-date\ttype\treason\n"
+    "666-0000001-0000001\t2026-04-10\tservice\tNot received\n"
+    "666-0000001-0000004\t2026-04-10\tfraud\tUnauthorised\n"
+    "666-0000001-0000006\t2026-06-05\tservice\tNot received\n",
+    NULL};
+
+static void test_odr_components(void **state) {
+    (void)state;
+    static const char feedback[] =
+        "Date\tRating\tComments\tYour Response\tOrder ID\tRater Email\n"
+        "1/4/26\t1\tNever came\t\t666-0000001-0000001\t\n";
+    fixture f;
+    load_more(&f, odr3_orders, feedback, "2026-05-31", odr3_more);
+    const poa_metric *m = get(&f, "odr", "all", 60);
+    assert_int_equal(m->denominator, 8);
+    assert_int_equal(m->numerator, 3);
+    assert_int_equal(m->negative_feedback, 1);
+    assert_int_equal(m->claims, 5);
+    assert_int_equal(m->defect_claims, 3);
+    assert_int_equal(m->chargebacks, 1);
+    assert_int_equal(get(&f, "odr", "afn", 60)->numerator, 1);
+    assert_int_equal(get(&f, "odr", "mfn", 60)->numerator, 2);
+    /* Per SKU: o7 holds A and B and counts once for each. A: o1 o3 o4 o6 o7
+     * o8 = 6 orders, defects o1 o7 = 2; B: o2 o5 o7 = 3, defects o5 o7 = 2. */
+    int seen = 0;
+    for (size_t i = 0; i < f.metrics->nbreakdown; i++) {
+        const poa_breakdown *b = &f.metrics->breakdown[i];
+        if (strcmp(b->id, "odr") != 0 || strcmp(b->kind, "sku") != 0) {
+            continue;
+        }
+        if (strcmp(b->key, "A") == 0) {
+            assert_int_equal(b->denominator, 6);
+            assert_int_equal(b->numerator, 2);
+            seen++;
+        } else if (strcmp(b->key, "B") == 0) {
+            assert_int_equal(b->denominator, 3);
+            assert_int_equal(b->numerator, 2);
+            seen++;
+        }
+    }
+    assert_int_equal(seen, 2);
+    unload(&f);
+}
+
+/* On NL the marketplace table counts withdrawn claims: o3 becomes a defect. */
+static void test_withdrawn_claims_switch(void **state) {
+    (void)state;
+    fixture f;
+    f.dir = test_mkdtemp();
+    test_write(f.dir, "orders.txt", odr3_orders);
+    for (size_t i = 0; odr3_more[i]; i += 2) {
+        test_write(f.dir, odr3_more[i], odr3_more[i + 1]);
+    }
+    f.data = test_load_data();
+    poa_error e;
+    poa_ingest_options io = {"Amazon.nl", NULL, 0, NULL};
+    assert_int_equal(poa_case_load(&f.kase, f.dir, f.data, &io, &e), POA_OK);
+    poa_metrics_options mo = {POA_NO_DAY};
+    poa_parse_iso_day("2026-05-31", 10, 0, &mo.as_of, NULL);
+    assert_int_equal(poa_metrics_compute(&f.metrics, f.kase, f.data, &mo, &e), POA_OK);
+    /* o1 o3 o5 o7 (feedback file absent here). */
+    assert_int_equal(get(&f, "odr", "all", 60)->numerator, 4);
+    unload(&f);
+}
+
+/* RDR as of 2026-03-31, 30 days lag 0 = 03-02..03-31, by request date.
+ *   r1 answered next day: fine. r2 answered 3 days later (> day + 2): late.
+ *   r3 never answered, requested 03-10: late. r4 invalid rejection.
+ *   r5 negative return feedback though answered at once. r6 requested 03-30,
+ *   unanswered, still inside its 48 h: not a defect, window immature,
+ *   settles 04-02. r7 valid rejection on time: fine. r8 requested 02-20:
+ *   outside. Denominator r1..r7 = 7, numerator r2 r3 r4 r5 = 4. */
+static void test_rdr_hand_counted(void **state) {
+    (void)state;
+    static const char orders[] = H "777-0000001-0000001\t2026-02-15T08:00:00+00:"
+                                   "00\tShipped\tMerchant\tS1\t\t\t\t\t\t\t\t\n";
+    static const char *const more[] = {
+        "returns.csv",
+        "Order ID,Order date,Return request date,Return request status,Merchant SKU,"
+        "response-date,rejection,return-feedback\n"
+        "777-0000002-0000001,2026-02-20,2026-03-03,Approved,S1,2026-03-04,,\n"
+        "777-0000002-0000002,2026-02-20,2026-03-05,Approved,S1,2026-03-08,,\n"
+        "777-0000002-0000003,2026-02-20,2026-03-10,Pending,S1,,,\n"
+        "777-0000002-0000004,2026-02-20,2026-03-12,Rejected,S1,2026-03-12,invalid,\n"
+        "777-0000002-0000005,2026-02-20,2026-03-15,Approved,S1,2026-03-15,,negative\n"
+        "777-0000002-0000006,2026-02-20,2026-03-30,Pending,S1,,,\n"
+        "777-0000002-0000007,2026-02-20,2026-03-20,Rejected,S1,2026-03-21,valid,"
+        "positive\n"
+        "777-0000002-0000008,2026-02-10,2026-02-20,Approved,S1,,,\n",
+        NULL};
+    fixture f;
+    load_more(&f, orders, NULL, "2026-03-31", more);
+    const poa_metric *m = get(&f, "rdr", "all", 30);
+    assert_int_equal(m->denominator, 7);
+    assert_int_equal(m->numerator, 4);
+    assert_int_equal(m->unanswered, 2);
+    assert_int_equal(m->invalid_rejections, 1);
+    assert_int_equal(m->negative_returns, 1);
+    assert_true(m->immature);
+    assert_int_equal(m->young, 1);
+    char day[11];
+    poa_day_format(m->settles_on, day);
+    assert_string_equal(day, "2026-04-02");
+    unload(&f);
+}
+
+/* Files that complete orders, as of 2026-03-31 (LSR 30 days = 03-02..03-31).
+ *   u1 in the orders report, unshipped, latest ship 03-10; the confirmation
+ *   file ships it 03-12: late. u2 only in the unshipped report, promise
+ *   03-15, never confirmed: overdue, late. u3 shipped on time (03-05) per
+ *   confirmation, later "cancelled" 03-20 in the cancellations file: a
+ *   refund after shipment, still in LSR, not a cancellation.
+ *   u4 cancelled by the buyer through the cancellations file: leaves LSR.
+ * LSR: u1 u2 u3 = 3, late u1 u2 = 2, overdue 1. */
+static void test_completing_files(void **state) {
+    (void)state;
+    static const char orders[] =
+        H "888-0000001-0000001\t2026-03-08T08:00:00+00:00\tUnshipped\tMerchant\tS1\t2026-"
+          "03-10\t\t\t\t\t\t\t\n"
+          "888-0000001-0000003\t2026-03-03T08:00:00+00:00\tShipped\tMerchant\tS1\t2026-"
+          "03-05\t\t\t\t\t\t\t\n"
+          "888-0000001-0000004\t2026-03-24T08:00:00+00:00\tUnshipped\tMerchant\tS1\t2026-"
+          "03-26\t\t\t\t\t\t\t\n";
+    static const char *const more[] = {
+        "unshipped.txt",
+        "order-id\torder-item-id\tpurchase-date\tpayments-date\treporting-date\tpromise-"
+        "date\tdays-past-promise\tsku\n"
+        "888-0000001-0000002\t1\t2026-03-13\t2026-03-13\t2026-03-31\t2026-03-"
+        "15\t16\tS2\n",
+        "confirm.txt",
+        "order-id\torder-item-id\tquantity\tship-date\tcarrier-code\tcarrier-"
+        "name\ttracking-"
+        "number\tship-method\n"
+        "888-0000001-0000001\t1\t1\t2026-03-12\tOther\tSlowPost\tSP1\tStandard\n"
+        "888-0000001-0000003\t1\t1\t2026-03-05\tOther\tSlowPost\tSP2\tStandard\n"
+        "999-0000001-0000009\t1\t1\t2026-03-05\tOther\tSlowPost\tSP3\tStandard\n",
+        "cancel.txt",
+        "order-id\tcancel-date\tcancelled-by\treason\n"
+        "888-0000001-0000003\t2026-03-20\tseller\tGeneralAdjustment\n"
+        "888-0000001-0000004\t2026-03-25\tbuyer\tBuyerCanceled\n",
+        NULL};
+    fixture f;
+    load_more(&f, orders, NULL, "2026-03-31", more);
+    assert_int_equal(f.kase->norders, 4);
+    const poa_metric *m = get(&f, "lsr", "mfn", 30);
+    assert_int_equal(m->denominator, 3);
+    assert_int_equal(m->numerator, 2);
+    assert_int_equal(m->overdue, 1);
+    /* CR 03-24..03-30: u4 only, buyer-requested: 0 of 1. */
+    assert_int_equal(get(&f, "cr", "mfn", 7)->numerator, 0);
+    assert_int_equal(get(&f, "cr", "mfn", 7)->denominator, 1);
+    /* The unknown order's confirmation and the refund were skipped, and said so. */
+    unsigned long long skipped = 0;
+    for (size_t i = 0; i < f.kase->nfiles; i++) {
+        skipped += f.kase->files[i].skipped;
+    }
+    assert_int_equal(skipped, 2);
+    unload(&f);
+}
+
+/* The marketplace's report next to the data: its target wins for our own
+ * figure, and a disagreement beyond rounding is flagged. Report: LSR
+ * 2026-03-02..03-31, rate 0.25 (shortest decimal: 2 places, so ±0.005),
+ * target < 0.5. Data (lsr_orders above) over the same dates: 4/6 = 0.667,
+ * which differs; judged against 0.5 it still fails. */
+static void test_report_vs_data(void **state) {
+    (void)state;
+    static const char *const more[] = {
+        "perf.json",
+        "{\"accountStatuses\":[{\"marketplaceId\":\"A1F83G8C2ARO7P\",\"status\":\"AT_"
+        "RISK\"}],"
+        "\"performanceMetrics\":[{\"marketplaceId\":\"A1F83G8C2ARO7P\","
+        "\"lateShipmentRate\":"
+        "{\"reportingDateRange\":{\"reportingDateFrom\":\"2026-03-02T00:00Z\","
+        "\"reportingDateTo\":\"2026-03-31T23:59Z\"},\"orderCount\":8,"
+        "\"lateShipmentCount\":2,"
+        "\"status\":\"BAD\",\"rate\":0.25,\"targetValue\":0.5,\"targetCondition\":"
+        "\"LESS_THAN\"}}]}",
+        NULL};
+    fixture f;
+    load_more(&f, lsr_orders, NULL, "2026-03-31", more);
+    const poa_metric *ours = get(&f, "lsr", "mfn", 30);
+    assert_true(ours->target_value == 0.5);
+    assert_int_equal(ours->status, POA_FAIL); /* 4/6 is not < 1/2 */
+    const poa_metric *rep = NULL, *over = NULL;
+    for (size_t i = 0; i < f.metrics->count; i++) {
+        const poa_metric *m = &f.metrics->items[i];
+        if (strcmp(m->source, "report") == 0) {
+            rep = m;
+        } else if (m->report_range) {
+            over = m;
+        }
+    }
+    assert_non_null(rep);
+    assert_non_null(over);
+    assert_string_equal(rep->report_status, "BAD");
+    assert_int_equal(rep->numerator, 2);
+    assert_int_equal(rep->denominator, 8);
+    assert_int_equal(over->numerator, 4);
+    assert_int_equal(over->denominator, 6);
+    assert_true(rep->differs && over->differs);
+    assert_int_equal(f.kase->nreport_statuses, 1);
+    /* Beyond rounding: 0.034 printed by a report stands for 0.0335..0.0345. */
+    assert_false(poa_rate_differs(0.0344, 0.034));
+    assert_true(poa_rate_differs(0.0346, 0.034));
+    assert_false(poa_rate_differs(0.95294, 0.9529));
+    unload(&f);
+}
+
+/* Feedback, claims and returns as prefixed columns of the orders file; an
+ * order spanning two item rows counts its joined records once. */
+static void test_joined_columns(void **state) {
+    (void)state;
+    static const char orders[] =
+        "amazon-order-id\tpurchase-date\tfulfillment-channel\tsku\tfeedback-rating\t"
+        "feedback-date\tclaim-status\tclaim-date\treturn-request-date\treturn-feedback\n"
+        "999-0000001-0000001\t2026-03-10\tMerchant\tA\t1\t2026-03-15\tgranted\t2026-03-"
+        "16\t"
+        "2026-03-12\tnegative\n"
+        "999-0000001-0000001\t2026-03-10\tMerchant\tB\t1\t2026-03-15\tgranted\t2026-03-"
+        "16\t"
+        "2026-03-12\tnegative\n"
+        "999-0000001-0000002\t2026-03-11\tMerchant\tA\t\t\t\t\t\t\n";
+    fixture f;
+    /* As of 04-30 the ODR window is 02-15..04-15. */
+    load(&f, orders, NULL, "2026-04-30");
+    assert_int_equal(f.kase->norders, 2);
+    assert_int_equal(f.kase->nfeedback, 1);
+    assert_int_equal(f.kase->nclaims, 1);
+    assert_int_equal(f.kase->nreturns, 1);
+    const poa_metric *m = get(&f, "odr", "all", 60);
+    assert_int_equal(m->numerator, 1);
+    assert_int_equal(m->denominator, 2);
+    unload(&f);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lsr_hand_counted),
@@ -266,6 +548,12 @@ int main(void) {
         cmocka_unit_test(test_odr_hand_counted),
         cmocka_unit_test(test_no_data),
         cmocka_unit_test(test_exact_fraction_at_target),
+        cmocka_unit_test(test_odr_components),
+        cmocka_unit_test(test_withdrawn_claims_switch),
+        cmocka_unit_test(test_rdr_hand_counted),
+        cmocka_unit_test(test_completing_files),
+        cmocka_unit_test(test_report_vs_data),
+        cmocka_unit_test(test_joined_columns),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
