@@ -175,7 +175,7 @@ static double badness(const poa_metric_def *d, double rate) {
     return have / allowed;
 }
 
-enum { BAR_W = 88, BAR_H = 10 };
+enum { BAR_W = 64, BAR_H = 8 };
 
 static void metric_cell(poa_buf *b, const poa_metric_def *d, const json_t *m,
                         const char *lang) {
@@ -206,14 +206,14 @@ static void metric_cell(poa_buf *b, const poa_metric_def *d, const json_t *m,
     if (json_is_true(json_object_get(m, "immature"))) {
         poa_buf_puts(b, "; still immature, the rate can rise");
     }
+    poa_buf_puts(b, "\"><span>");
+    esc(b, jstr(m, "rate_pct"));
     poa_buf_printf(b,
-                   "\"><svg width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
+                   "</span><svg width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
                    "aria-hidden=\"true\"><rect class=\"t\" width=\"%d\" height=\"%d\" "
                    "rx=\"2\"/><rect class=\"f\" width=\"%.1f\" height=\"%d\" rx=\"2\"/>"
-                   "<path class=\"g\" d=\"M%d 0V%d\"/></svg> <span>",
+                   "<path class=\"g\" d=\"M%d 0V%d\"/></svg></td>",
                    BAR_W, BAR_H, BAR_W, BAR_H, BAR_W, BAR_H, w, BAR_H, BAR_W / 2, BAR_H);
-    esc(b, jstr(m, "rate_pct"));
-    poa_buf_puts(b, "</span></td>");
 }
 
 typedef struct {
@@ -238,7 +238,7 @@ static void ok_row(poa_buf *b, const batch_run *r, size_t i, tallies *t) {
     json_error_t jerr;
     json_t *a = json_load_file(path, 0, &jerr);
     const json_t *seller = json_object_get(a, "seller");
-    poa_buf_puts(b, "<td data-k=\"seller\" data-v=\"");
+    poa_buf_puts(b, "<td class=\"seller\" data-k=\"seller\" data-v=\"");
     const char *store = jstr(seller, "store");
     const char *who = *store ? store : jstr(seller, "name");
     esc(b, who);
@@ -265,7 +265,7 @@ static void ok_row(poa_buf *b, const batch_run *r, size_t i, tallies *t) {
         }
         metric_cell(b, d, m, "en");
     }
-    poa_buf_puts(b, "<td data-k=\"causes\"><ol class=\"causes\">");
+    poa_buf_puts(b, "<td class=\"causes\"><ol class=\"causes\">");
     const json_t *findings = json_object_get(a, "findings");
     size_t k;
     json_t *f;
@@ -316,17 +316,33 @@ static void ok_row(poa_buf *b, const batch_run *r, size_t i, tallies *t) {
 
 static void failed_row(poa_buf *b, const batch_run *r, size_t i) {
     const case_slot *s = &r->slots[i];
-    poa_buf_printf(b, "<td data-k=\"seller\"></td><td class=\"err\" colspan=\"%zu\">",
+    poa_buf_printf(b,
+                   "<td data-k=\"seller\"></td><td class=\"err\" colspan=\"%zu\"><div>",
                    r->data->nmetrics + 1);
     if (s->state == CASE_FAILED) {
-        char msg[1024];
-        error_text(&s->err, msg, sizeof msg);
+        /* The row names the case: the file is shown from inside it. */
+        char folder[4096], msg[1024];
+        const poa_error *e = &s->err;
+        snprintf(folder, sizeof folder, "%s/%s", r->cases_dir, r->names[i]);
+        size_t fl = strlen(folder);
+        const char *file = e->file;
+        if (strncmp(file, folder, fl) == 0 && (file[fl] == '/' || file[fl] == '\0')) {
+            file += file[fl] ? fl + 1 : fl;
+        }
+        if (!*file) {
+            snprintf(msg, sizeof msg, "%s", e->message);
+        } else if (e->line) {
+            snprintf(msg, sizeof msg, "%s:%u:%u: %s", file, e->line, e->column,
+                     e->message);
+        } else {
+            snprintf(msg, sizeof msg, "%s: %s", file, e->message);
+        }
         esc(b, msg);
     } else {
         poa_buf_puts(b, "The run was stopped before this case was done; run the batch "
                         "again to finish it.");
     }
-    poa_buf_puts(b, "</td><td data-k=\"lint\"></td><td class=\"docs\"></td>");
+    poa_buf_puts(b, "</div></td><td data-k=\"lint\"></td><td class=\"docs\"></td>");
 }
 
 static const char css[] =
@@ -352,22 +368,26 @@ static const char css[] =
     ".legend{color:#52606d;font-size:12px;margin:0 0 10px}"
     ".legend svg{vertical-align:middle}"
     "table{border-collapse:collapse;width:100%;background:#fff;border:1px solid #d9e2ec}"
-    "th{background:#eef2f6;text-align:left;font-weight:600;padding:8px 10px;"
+    "th{background:#eef2f6;text-align:left;font-weight:600;padding:8px 9px;"
     "border-bottom:1px solid #d9e2ec;white-space:nowrap;font-size:12px;color:#334e68}"
-    "th small{display:block;font-weight:400;color:#627d98}"
+    "th small{display:block;font-weight:400;color:#627d98;white-space:normal;"
+    "max-width:70px}"
     "th[data-k]{cursor:pointer;user-select:none}"
     "th[aria-sort=ascending]::after{content:\" \\25B2\";font-size:10px}"
     "th[aria-sort=descending]::after{content:\" \\25BC\";font-size:10px}"
-    "td{padding:8px 10px;border-bottom:1px solid #eef2f6;vertical-align:top}"
+    "td{padding:8px 9px;border-bottom:1px solid #eef2f6;vertical-align:top}"
     "tbody tr:hover td{background:#f8fafc}"
     "tr.failed td{background:#fff6f5}"
-    ".case{font-weight:600}"
-    ".chip{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;"
+    ".case{font-weight:600;min-width:100px;max-width:180px;overflow-wrap:anywhere}"
+    ".case .chip{margin-top:3px}"
+    "td.causes{min-width:190px}td.seller{min-width:110px;max-width:160px}"
+    ".chip{white-space:nowrap;display:inline-block;padding:1px "
+    "8px;border-radius:10px;font-size:12px;"
     "font-weight:600}"
     ".chip.ok{background:#e3f5e8;color:#1d6b31}"
     ".chip.failed{background:#fde4e1;color:#a3221a}"
     ".chip.not-run{background:#eceff3;color:#52606d}"
-    ".m{white-space:nowrap}.m svg{vertical-align:-1px}"
+    ".m{white-space:nowrap;min-width:76px}.m svg{display:block;margin-top:3px}"
     ".t{fill:#e4e9ef}.pass .f{fill:#3f9a5a}.fail .f{fill:#d64545}"
     ".g{stroke:#1f2933;stroke-width:1.5}"
     ".m.fail span{color:#b42318;font-weight:650}"
@@ -375,10 +395,10 @@ static const char css[] =
     "ol.causes{margin:0;padding-left:18px}ol.causes "
     "li.more{list-style:none;color:#627d98}"
     ".err{font-family:ui-monospace,\"DejaVu Sans Mono\",monospace;font-size:12px;"
-    "color:#a3221a;word-break:break-word}"
+    "color:#a3221a}.err div{max-width:640px;overflow-wrap:anywhere}"
     ".muted{color:#627d98;font-size:12px}"
     "a{color:#1f5fa8;text-decoration:none}a:hover{text-decoration:underline}"
-    ".docs a{margin-right:8px;white-space:nowrap}"
+    ".docs a{display:block;white-space:nowrap}"
     ".lint.good{color:#1d6b31}.lint.warn{color:#8a5a00}.lint.bad{color:#b42318;"
     "font-weight:600}"
     "footer{color:#627d98;font-size:12px;padding:0 28px 24px}"
@@ -448,10 +468,8 @@ poa_status batch_write_dashboard(const batch_run *r, poa_error *err) {
         esc(&rows, r->names[i]);
         poa_buf_puts(&rows, "\">");
         esc(&rows, r->names[i]);
-        poa_buf_printf(&rows,
-                       "</td><td data-k=\"status\" data-v=\"%s\"><span class=\"chip "
-                       "%s\">%s</span></td>",
-                       word, word, s->state == CASE_NOT_RUN ? "not run" : word);
+        poa_buf_printf(&rows, "<div><span class=\"chip %s\">%s</span></div></td>", word,
+                       s->state == CASE_NOT_RUN ? "not run" : word);
         if (case_ok(s)) {
             ok_row(&rows, r, i, &t);
         } else {
@@ -529,9 +547,8 @@ poa_status batch_write_dashboard(const batch_run *r, poa_error *err) {
         "against what the target allows: the line is the target, red bars are "
         "past it. Hover a figure for its numerator, denominator and window.</p>\n",
         BAR_W, BAR_H, BAR_W, BAR_H, BAR_W, BAR_H, BAR_W / 4, BAR_H, BAR_W / 2, BAR_H);
-    poa_buf_puts(&b,
-                 "<table id=\"cases\">\n<thead><tr><th data-k=\"case\">Case</th>"
-                 "<th data-k=\"status\">Status</th><th data-k=\"seller\">Seller</th>");
+    poa_buf_puts(&b, "<table id=\"cases\">\n<thead><tr><th data-k=\"case\">Case</th>"
+                     "<th data-k=\"seller\">Seller</th>");
     for (size_t k = 0; k < r->data->nmetrics; k++) {
         const poa_metric_def *d = &r->data->metrics[k];
         char target[32];
@@ -543,9 +560,9 @@ poa_status batch_write_dashboard(const batch_run *r, poa_error *err) {
         for (const char *c = d->id; *c; c++) {
             poa_buf_putc(&b, (char)(*c >= 'a' && *c <= 'z' ? *c - 32 : *c));
         }
-        poa_buf_printf(&b, "<small>target %s %s%s</small></th>",
+        poa_buf_printf(&b, "<small>%s %s%s</small></th>",
                        d->op == POA_OP_LT || d->op == POA_OP_LE ? "&lt;" : "&gt;", target,
-                       d->contractual ? "" : " · indicator");
+                       d->contractual ? "" : " indicator");
     }
     poa_buf_puts(&b, "<th>Top causes</th><th data-k=\"lint\" data-t=\"n\">Review</th>"
                      "<th>Documents</th></tr></thead>\n<tbody>\n");
