@@ -63,8 +63,16 @@ static const char *unsafe_name(const char *s) {
     return NULL;
 }
 
+/* a/b into dst; 0 when it does not fit. */
 static int join(char *dst, size_t cap, const char *a, const char *b) {
-    return (size_t)snprintf(dst, cap, "%s/%s", a, b) < cap;
+    size_t la = strlen(a), lb = strlen(b);
+    if (la + 1 + lb + 1 > cap) {
+        return 0;
+    }
+    memcpy(dst, a, la);
+    dst[la] = '/';
+    memcpy(dst + la + 1, b, lb + 1);
+    return 1;
 }
 
 /* "name.tmp.<digits>" is what poa_write_file_atomic leaves behind when a
@@ -399,10 +407,14 @@ static poa_status hash_common(batch_ctx *x, poa_error *err) {
 
 /* ---- the parent: hand out cases, collect results ---- */
 
+/* A worker process lives for many cases: forking one per case would cost
+ * more in page faults than the case itself. It reads case numbers from
+ * cmd and answers each with the same number on res once done. */
 typedef struct {
-    pid_t pid;
-    int fd; /* read end of a pipe the worker holds open until it exits */
-    size_t idx;
+    pid_t pid; /* 0: not running */
+    int cmd, res;
+    size_t idx; /* the case it works on */
+    int busy;
 } worker;
 
 static void report(const batch_ctx *x, poa_batch_progress *p, size_t i,
@@ -420,16 +432,51 @@ static void report(const batch_ctx *x, poa_batch_progress *p, size_t i,
     }
 }
 
-/* A worker ended: take its result, or say how it died. */
-static void reap(const batch_ctx *x, worker *w) {
+static int read_full(int fd, void *buf, size_t n) {
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = read(fd, (char *)buf + got, n - got);
+        if (r < 0 && errno == EINTR) {
+            continue;
+        }
+        if (r <= 0) {
+            return -1;
+        }
+        got += (size_t)r;
+    }
+    return 0;
+}
+
+static int write_full(int fd, const void *buf, size_t n) {
+    size_t put = 0;
+    while (put < n) {
+        ssize_t w = write(fd, (const char *)buf + put, n - put);
+        if (w < 0 && errno == EINTR) {
+            continue;
+        }
+        if (w <= 0) {
+            return -1;
+        }
+        put += (size_t)w;
+    }
+    return 0;
+}
+
+static void close_worker_fds(worker *w) {
+    close(w->cmd);
+    close(w->res);
+    w->cmd = w->res = -1;
+}
+
+/* A worker died in the middle of a case: say how, and clear what it left. */
+static void worker_died(const batch_ctx *x, worker *w) {
     int status = 0;
     while (waitpid(w->pid, &status, 0) < 0 && errno == EINTR) {
     }
-    close(w->fd);
+    close_worker_fds(w);
+    w->pid = 0;
+    w->busy = 0;
     case_slot *s = &x->run.slots[w->idx];
-    if (s->state != CASE_NOT_RUN && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-        return;
-    }
     char in[4096], out[4096];
     join(in, sizeof in, x->run.cases_dir, x->run.names[w->idx]);
     join(out, sizeof out, x->run.out_dir, x->run.names[w->idx]);
@@ -450,16 +497,30 @@ static void reap(const batch_ctx *x, worker *w) {
     }
 }
 
-static pid_t start_worker(const batch_ctx *x, size_t idx, const sigset_t *child_mask,
-                          int *fd_out) {
-    int fds[2];
-    if (pipe2(fds, O_CLOEXEC) != 0) {
+static int start_worker(const batch_ctx *x, worker *ws, unsigned nw, worker *w,
+                        const sigset_t *child_mask) {
+    int cmd[2], res[2];
+    if (pipe2(cmd, O_CLOEXEC) != 0) {
+        return -1;
+    }
+    if (pipe2(res, O_CLOEXEC) != 0) {
+        close(cmd[0]);
+        close(cmd[1]);
         return -1;
     }
     pid_t parent = getpid();
     pid_t pid = fork();
     if (pid == 0) {
-        close(fds[0]);
+        close(cmd[1]);
+        close(res[0]);
+        /* Another worker's pipes held open here would keep it from ever
+         * seeing the end of its work. */
+        for (unsigned k = 0; k < nw; k++) {
+            if (ws[k].pid > 0) {
+                close(ws[k].cmd);
+                close(ws[k].res);
+            }
+        }
         /* The parent alone decides when to stop: a Ctrl-C sent to the
          * whole process group must not kill a worker half-way through a
          * write the parent does not know about. */
@@ -473,18 +534,29 @@ static pid_t start_worker(const batch_ctx *x, size_t idx, const sigset_t *child_
         if (getppid() != parent) {
             _exit(3);
         }
-        run_case(x, idx);
+        size_t idx;
+        while (read_full(cmd[0], &idx, sizeof idx) == 0 && idx < x->run.n) {
+            run_case(x, idx);
+            if (write_full(res[1], &idx, sizeof idx) != 0) {
+                break;
+            }
+        }
         /* _exit: the parent's stdio buffers and atexit handlers are not
          * this process's to flush. */
         _exit(0);
     }
-    close(fds[1]);
+    close(cmd[0]);
+    close(res[1]);
     if (pid < 0) {
-        close(fds[0]);
+        close(cmd[1]);
+        close(res[0]);
         return -1;
     }
-    *fd_out = fds[0];
-    return pid;
+    w->pid = pid;
+    w->cmd = cmd[1];
+    w->res = res[0];
+    w->busy = 0;
+    return 0;
 }
 
 static unsigned default_jobs(void) {
@@ -499,65 +571,93 @@ static void run_workers(batch_ctx *x, poa_batch_progress *p,
     if (jobs > MAX_JOBS) {
         jobs = MAX_JOBS;
     }
+    if (jobs > x->run.n) {
+        jobs = x->run.n ? (unsigned)x->run.n : 1;
+    }
     worker w[MAX_JOBS];
+    memset(w, 0, sizeof w);
     struct pollfd pfd[MAX_JOBS];
-    unsigned running = 0;
+    unsigned who[MAX_JOBS];
     size_t next = 0;
     for (;;) {
-        while (!stop_signal && running < jobs && next < x->run.n) {
-            size_t i = next++;
-            if (x->run.slots[i].state != CASE_NOT_RUN) {
-                report(x, p, i, progress, payload); /* refused up front */
-                continue;
+        for (unsigned k = 0; k < jobs && !stop_signal; k++) {
+            while (!w[k].busy && next < x->run.n) {
+                size_t i = next++;
+                if (x->run.slots[i].state != CASE_NOT_RUN) {
+                    report(x, p, i, progress, payload); /* refused up front */
+                    continue;
+                }
+                if (!w[k].pid && start_worker(x, w, jobs, &w[k], child_mask) != 0) {
+                    char in[4096];
+                    join(in, sizeof in, x->run.cases_dir, x->run.names[i]);
+                    fail_case(&x->run.slots[i],
+                              poa_error_set(&x->run.slots[i].err, POA_ERR_IO, in, 0, 0,
+                                            "cannot start a worker process: %s",
+                                            strerror(errno)));
+                    report(x, p, i, progress, payload);
+                    continue;
+                }
+                w[k].idx = i;
+                w[k].busy = 1;
+                if (write_full(w[k].cmd, &i, sizeof i) != 0) {
+                    kill(w[k].pid, SIGKILL);
+                    worker_died(x, &w[k]);
+                    report(x, p, i, progress, payload);
+                }
             }
-            int fd;
-            pid_t pid = start_worker(x, i, child_mask, &fd);
-            if (pid < 0) {
-                char in[4096];
-                join(in, sizeof in, x->run.cases_dir, x->run.names[i]);
-                fail_case(&x->run.slots[i],
-                          poa_error_set(&x->run.slots[i].err, POA_ERR_IO, in, 0, 0,
-                                        "cannot start a worker process: %s",
-                                        strerror(errno)));
-                report(x, p, i, progress, payload);
-                continue;
-            }
-            w[running++] = (worker){pid, fd, i};
         }
-        if (running == 0 || stop_signal) {
+        unsigned nbusy = 0;
+        for (unsigned k = 0; k < jobs; k++) {
+            if (w[k].busy) {
+                pfd[nbusy] = (struct pollfd){w[k].res, POLLIN, 0};
+                who[nbusy++] = k;
+            }
+        }
+        if (nbusy == 0 || stop_signal) {
             break;
-        }
-        for (unsigned k = 0; k < running; k++) {
-            pfd[k] = (struct pollfd){w[k].fd, POLLIN, 0};
         }
         /* ppoll with the stop signals unblocked only while waiting: a
          * signal arriving anywhere else waits for this call, never lost. */
-        if (ppoll(pfd, running, NULL, wait_mask) < 0) {
+        if (ppoll(pfd, nbusy, NULL, wait_mask) < 0) {
             continue;
         }
-        for (unsigned k = running; k-- > 0;) {
-            if (pfd[k].revents) {
-                reap(x, &w[k]);
-                size_t idx = w[k].idx;
-                w[k] = w[--running];
-                report(x, p, idx, progress, payload);
+        for (unsigned j = 0; j < nbusy; j++) {
+            if (!pfd[j].revents) {
+                continue;
+            }
+            worker *wk = &w[who[j]];
+            size_t idx;
+            if (read_full(wk->res, &idx, sizeof idx) == 0 && idx == wk->idx) {
+                wk->busy = 0;
+            } else {
+                idx = wk->idx;
+                worker_died(x, wk);
+            }
+            report(x, p, idx, progress, payload);
+        }
+    }
+    if (stop_signal) {
+        /* Stopped: the workers go at once, and so does anything
+         * half-written. */
+        for (unsigned k = 0; k < jobs; k++) {
+            if (w[k].pid > 0) {
+                kill(w[k].pid, SIGKILL);
             }
         }
     }
-    /* Stopped: the workers go at once, and so does anything half-written. */
-    for (unsigned k = 0; k < running; k++) {
-        kill(w[k].pid, SIGKILL);
-    }
-    for (unsigned k = 0; k < running; k++) {
+    for (unsigned k = 0; k < jobs; k++) {
+        if (w[k].pid <= 0) {
+            continue;
+        }
+        close(w[k].cmd); /* end of work: the worker exits */
         while (waitpid(w[k].pid, NULL, 0) < 0 && errno == EINTR) {
         }
-        close(w[k].fd);
+        close(w[k].res);
         case_slot *s = &x->run.slots[w[k].idx];
-        if (s->state != CASE_GENERATED && s->state != CASE_SKIPPED) {
-            char out[4096];
+        if (w[k].busy && s->state != CASE_GENERATED && s->state != CASE_SKIPPED) {
+            char out[4096], path[4096];
             join(out, sizeof out, x->run.out_dir, x->run.names[w[k].idx]);
             remove_temp_files(out);
-            char path[4096];
             join(path, sizeof path, out, HASH_FILE);
             unlink(path);
             memset(s, 0, sizeof *s);
