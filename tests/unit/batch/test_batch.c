@@ -85,8 +85,8 @@ static void test_worker_crash(void **state) {
     opt.creation_epoch = -1;
     poa_batch_options bo = {2, 0, NULL, crash_on_b};
     poa_batch_totals t;
-    assert_int_equal(
-        poa_batch_run_ex(cases, out, &shared, &opt, &bo, NULL, NULL, &t, &e), POA_OK);
+    assert_int_equal(poa_batch_run_ex(cases, out, &shared, &opt, &bo, NULL, NULL, &t, &e),
+                     POA_OK);
     assert_int_equal(t.total, 3);
     assert_int_equal(t.generated, 2);
     assert_int_equal(t.failed, 1);
@@ -98,8 +98,9 @@ static void test_worker_crash(void **state) {
     assert_non_null(strstr(text, "\n\"a\",ok,generated,"));
     assert_non_null(strstr(text, "\n\"c\",ok,generated,"));
     char want[2048];
-    snprintf(want, sizeof want, "\n\"b\",failed,,\"\",\"\",,,,\"%s/b:0:0: the worker for "
-                                "this case was stopped by signal 9 (Killed)",
+    snprintf(want, sizeof want,
+             "\n\"b\",failed,,\"\",\"\",,,,\"%s/b:0:0: the worker for "
+             "this case was stopped by signal 9 (Killed)",
              cases);
     assert_non_null(strstr(text, want));
     snprintf(path, sizeof path, "%s/b/poa.md", out);
@@ -107,8 +108,8 @@ static void test_worker_crash(void **state) {
 
     /* Without the crash, only b is left to do. */
     bo.worker_hook = NULL;
-    assert_int_equal(
-        poa_batch_run_ex(cases, out, &shared, &opt, &bo, NULL, NULL, &t, &e), POA_OK);
+    assert_int_equal(poa_batch_run_ex(cases, out, &shared, &opt, &bo, NULL, NULL, &t, &e),
+                     POA_OK);
     assert_int_equal(t.generated, 1);
     assert_int_equal(t.skipped, 2);
     assert_int_equal(t.failed, 0);
