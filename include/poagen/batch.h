@@ -81,6 +81,7 @@ typedef struct {
     const char *current; /* the case just finished */
     int current_failed;
     const poa_error *error; /* why it failed, when it did */
+    int current_skipped;    /* inputs unchanged since the last run: not redone */
 } poa_batch_progress;
 
 typedef void (*poa_batch_progress_fn)(const poa_batch_progress *p, void *payload);
@@ -92,5 +93,38 @@ poa_status poa_batch_run(const char *cases_dir, const char *out_dir,
                          const poa_run_shared *shared, const poa_run_options *opt,
                          poa_batch_progress_fn progress, void *payload,
                          size_t *failed_out, poa_error *err);
+
+/* How poa_batch_run_ex spreads the work. */
+typedef struct {
+    unsigned jobs;        /* worker processes; 0: the number of online cores */
+    int force;            /* redo cases whose inputs are unchanged */
+    const char *font_dir; /* fonts, hashed with the data files; NULL: none */
+    /* Tests only: called in the worker process before it starts a case,
+     * to simulate a crash. NULL in real runs. */
+    void (*worker_hook)(const char *case_name);
+} poa_batch_options;
+
+typedef struct {
+    size_t total, done, generated, skipped, failed;
+    int interrupted; /* the signal (SIGINT, SIGTERM) that stopped the run, or 0 */
+} poa_batch_totals;
+
+/* Every case folder in cases_dir into out_dir/<case>/, each in a worker
+ * process of its own (a crash stays in its case; libxml2's global state
+ * stays per process), then summary.csv and index.html in out_dir.
+ *
+ * A case whose inputs, data files and options hash to the value stored in
+ * out_dir/<case>/.poagen-hash (written last) is skipped unless
+ * opt->force. Case folders that are symbolic links, names that are not
+ * plain, and output folders that are symbolic links are refused (reported
+ * as failed cases). SIGINT and SIGTERM are caught while it runs: the
+ * workers are stopped, their temporary files removed, the summary written
+ * for what was done, and totals->interrupted set; the caller decides how
+ * to exit. Only a usage problem (no such folder, cannot create out_dir) is
+ * an error. */
+poa_status poa_batch_run_ex(const char *cases_dir, const char *out_dir,
+                            const poa_run_shared *shared, const poa_run_options *opt,
+                            const poa_batch_options *bopt, poa_batch_progress_fn progress,
+                            void *payload, poa_batch_totals *totals, poa_error *err);
 
 #endif

@@ -1,9 +1,11 @@
 /* poagen — command line. The only code that prints or exits. */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "poagen/batch.h"
@@ -27,7 +29,9 @@ static const char usage_text[] =
     "  lint FILE...      review drafts (--template for templates; --format text|json;\n"
     "                    --disable ID; --lang L; --budget PAGES; --max-words N)\n"
     "  batch CASES -o DIR\n"
-    "                    every case folder of CASES into DIR, with summary.csv\n"
+    "                    every case folder of CASES into DIR/<case>/, with summary.csv\n"
+    "                    and index.html; -j N worker processes (default: one per\n"
+    "                    core), --force redo unchanged cases, --quiet failures only\n"
     "  rules check [FILE] | rules list\n"
     "                    validate a rule table / list the causes it knows\n"
     "\n"
@@ -46,7 +50,8 @@ static const char usage_text[] =
 typedef struct {
     const char *data_dir, *rules_path, *format, *out_dir, *template_path, *lang;
     const char *paper;
-    int strict, template_mode, quiet, json, list_checks;
+    int strict, template_mode, quiet, json, list_checks, force;
+    unsigned jobs;
     const char *disabled[32];
     size_t ndisabled;
     unsigned pages, budget, max_words;
@@ -483,15 +488,72 @@ static int cmd_lint(cli *c) {
     return out_rc ? out_rc : errors ? EXIT_FINDINGS : EXIT_OK;
 }
 
+/* The batch's progress: a bar redrawn in place on a terminal, plain lines
+ * for a log; failures always, on lines of their own. */
+typedef struct {
+    const cli *c;
+    int tty;
+    struct timespec start, last_draw;
+    int bar_shown;
+} batch_view;
+
+static double seconds_since(const struct timespec *t) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - t->tv_sec) + (double)(now.tv_nsec - t->tv_nsec) / 1e9;
+}
+
+static void draw_bar(batch_view *v, const poa_batch_progress *p) {
+    enum { WIDTH = 28 };
+    size_t fill = p->total ? p->done * WIDTH / p->total : WIDTH;
+    char bar[WIDTH * 3 + 1];
+    size_t k = 0;
+    for (size_t i = 0; i < WIDTH; i++) {
+        const char *cell = i < fill ? "█" : "░";
+        memcpy(bar + k, cell, 3);
+        k += 3;
+    }
+    bar[k] = '\0';
+    double elapsed = seconds_since(&v->start);
+    char eta[32] = "--:--";
+    if (p->done && p->done < p->total) {
+        long left =
+            (long)(elapsed / (double)p->done * (double)(p->total - p->done) + 0.5);
+        snprintf(eta, sizeof eta, "%ld:%02ld", left / 60, left % 60);
+    } else if (p->done == p->total) {
+        snprintf(eta, sizeof eta, "done");
+    }
+    fprintf(stderr, "\r%s %zu/%zu cases  %zu failed  %zu unchanged  ETA %s\033[K", bar,
+            p->done, p->total, p->failed, p->skipped, eta);
+    v->bar_shown = 1;
+    clock_gettime(CLOCK_MONOTONIC, &v->last_draw);
+}
+
 static void batch_progress(const poa_batch_progress *p, void *payload) {
-    const cli *c = payload;
+    batch_view *v = payload;
     if (p->current_failed && p->error) {
+        if (v->bar_shown) {
+            fputs("\r\033[K", stderr);
+            v->bar_shown = 0;
+        }
         fprintf(stderr, "%s: failed: %s:%u:%u: %s\n", p->current, p->error->file,
                 p->error->line, p->error->column, p->error->message);
     }
-    if (!c->quiet) {
-        fprintf(stderr, "[%zu/%zu] %s%s (%zu failed)\n", p->done, p->total, p->current,
-                p->current_failed ? " FAILED" : "", p->failed);
+    if (v->c->quiet) {
+        return;
+    }
+    if (v->tty) {
+        /* Redrawing thousands of times a second would cost more than the
+         * cases; ten times a second is plenty for the eye. */
+        if (!v->bar_shown || p->done == p->total || seconds_since(&v->last_draw) > 0.1) {
+            draw_bar(v, p);
+        }
+    } else {
+        fprintf(stderr, "[%zu/%zu] %s %s (%zu failed)\n", p->done, p->total, p->current,
+                p->current_failed    ? "FAILED"
+                : p->current_skipped ? "unchanged"
+                                     : "done",
+                p->failed);
     }
 }
 
@@ -507,18 +569,44 @@ static int cmd_batch(cli *c) {
         return rc;
     }
     poa_run_shared shared = {d, lr, pdf};
-    size_t failed = 0;
     poa_error e;
     c->run.warner = NULL; /* per-case warnings would drown the progress lines */
-    if (poa_batch_run(c->args[0], c->out_dir, &shared, &c->run, batch_progress, c,
-                      &failed, &e) != POA_OK) {
+    /* The dashboard reads every case's analysis.json. */
+    c->run.formats |= POA_OUT_JSON;
+    char fbuf[4096];
+    poa_batch_options bo = {c->jobs, c->force,
+                            poa_default_font_dir(d->dir, fbuf, sizeof fbuf), NULL};
+    batch_view view = {c, isatty(STDERR_FILENO), {0, 0}, {0, 0}, 0};
+    clock_gettime(CLOCK_MONOTONIC, &view.start);
+    poa_batch_totals t;
+    if (poa_batch_run_ex(c->args[0], c->out_dir, &shared, &c->run, &bo, batch_progress,
+                         &view, &t, &e) != POA_OK) {
+        if (view.bar_shown) {
+            fputs("\n", stderr);
+        }
         rc = report(&e);
     } else {
-        rc = failed ? EXIT_FINDINGS : EXIT_OK;
+        if (view.bar_shown) {
+            fputs("\n", stderr);
+        }
+        if (!c->quiet || t.interrupted) {
+            fprintf(stderr,
+                    "poagen: %zu case%s: %zu written, %zu unchanged, %zu failed%s in "
+                    "%.1f s; see %s/index.html and %s/summary.csv\n",
+                    t.total, t.total == 1 ? "" : "s", t.generated, t.skipped, t.failed,
+                    t.interrupted ? ", stopped by a signal" : "",
+                    seconds_since(&view.start), c->out_dir, c->out_dir);
+        }
+        rc = t.failed ? EXIT_FINDINGS : EXIT_OK;
     }
     poa_pdf_context_free(pdf);
     poa_lint_rules_free(lr);
     poa_data_free(d);
+    if (rc != EXIT_USAGE && t.interrupted) {
+        /* Die of the signal, as the shell that sent it expects. */
+        signal(t.interrupted, SIG_DFL);
+        raise(t.interrupted);
+    }
     return rc;
 }
 
@@ -598,7 +686,8 @@ int main(int argc, char **argv) {
         O_BUDGET,
         O_QUIET,
         O_MAX_WORDS,
-        O_LIST_CHECKS
+        O_LIST_CHECKS,
+        O_FORCE
     };
     struct option opts[] = {{"data", required_argument, 0, O_DATA},
                             {"rules", required_argument, 0, O_RULES},
@@ -618,6 +707,7 @@ int main(int argc, char **argv) {
                             {"quiet", no_argument, 0, O_QUIET},
                             {"max-words", required_argument, 0, O_MAX_WORDS},
                             {"list-checks", no_argument, 0, O_LIST_CHECKS},
+                            {"force", no_argument, 0, O_FORCE},
                             {"jobs", required_argument, 0, 'j'},
                             {"help", no_argument, 0, 'h'},
                             {0, 0, 0, 0}};
@@ -645,8 +735,17 @@ int main(int argc, char **argv) {
         case 'o':
             c.out_dir = optarg;
             break;
-        case 'j':
-            break; /* accepted; cases run one after another for now */
+        case 'j': {
+            char *end;
+            errno = 0;
+            long n = strtol(optarg, &end, 10);
+            if (errno || *end || n < 1 || n > 256) {
+                return usage_error("-j '%s': give a number of worker processes, 1 to 256",
+                                   optarg);
+            }
+            c.jobs = (unsigned)n;
+            break;
+        }
         case O_ASOF: {
             int day;
             if (poa_parse_iso_day(optarg, strlen(optarg), 0, &day, NULL) != 0) {
@@ -717,6 +816,9 @@ int main(int argc, char **argv) {
             break;
         case O_MAX_WORDS:
             c.max_words = (unsigned)atoi(optarg);
+            break;
+        case O_FORCE:
+            c.force = 1;
             break;
         case 'h':
             fputs(usage_text, stdout);
