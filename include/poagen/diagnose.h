@@ -14,7 +14,7 @@
 #include "poagen/ingest.h"
 #include "poagen/metrics.h"
 
-enum { POA_MAX_FIGURES = 48 };
+enum { POA_MAX_FIGURES = 96 };
 
 /* A named figure: a number, or a text such as a SKU. */
 typedef struct {
@@ -56,6 +56,22 @@ typedef struct {
     const char **unexplained; /* failed metric ids no cause explains */
     size_t nunexplained;
 } poa_diagnosis;
+
+/* Complaint themes of buyers' comments (rule table <theme>s), folded once. */
+typedef struct poa_themes poa_themes;
+poa_themes *poa_themes_new(const poa_data *d); /* NULL when out of memory */
+void poa_themes_free(poa_themes *t);
+/* Bit i is set when the comment is about d->themes[i] (up to 64 themes).
+ * Case- and accent-insensitive; Chinese phrases match without word
+ * boundaries. */
+unsigned long long poa_themes_classify(const poa_themes *t, const char *text, size_t len);
+
+/* Does the diagnosis compute a driver of this name for metric (so a
+ * rule's detection or share can name it)? Theme drivers (theme_<id>,
+ * theme_<id>_share) count for "odr" when d has the theme. Drivers whose
+ * data ingest does not carry yet (claims, returns) are known: their
+ * conditions simply never hold until the data exists. */
+int poa_diagnose_driver_known(const poa_data *d, const char *metric, const char *driver);
 
 poa_status poa_diagnose(poa_diagnosis **out, const poa_case *c, const poa_metrics *m,
                         const poa_data *d, poa_error *err);
