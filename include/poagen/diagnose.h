@@ -46,12 +46,15 @@ typedef struct {
     poa_figures figures;      /* the drivers, as the cause's texts quote them */
     int has_what_if;
     poa_what_if what_if;
+    int order; /* position of its metric among the failed ones; policy causes
+                  follow the metrics the notice names */
 } poa_finding;
 
 typedef struct {
-    const poa_metric **failed; /* failed metrics, contractual first */
+    const poa_metric **failed; /* failed metrics: those the notice names, then
+                                  contractual, then the rest */
     size_t nfailed;
-    poa_finding *findings; /* ranked: by metric, then by share */
+    poa_finding *findings; /* ranked: by metric (as failed), then by share */
     size_t nfindings;
     const char **unexplained; /* failed metric ids no cause explains */
     size_t nunexplained;

@@ -900,32 +900,35 @@ static int conditions_hold(const poa_cause_def *cause, const poa_figures *f) {
     return 1;
 }
 
-static int metric_rank(const poa_metric *m) {
-    return m->def->contractual ? 0 : 1;
+/* 0: the notice names the metric; 1: contractual; 2: indicator. */
+static int metric_rank(const poa_case *c, const poa_metric *m) {
+    for (size_t i = 0; i < c->info.nnotice_causes; i++) {
+        if (strcmp(c->info.notice_causes[i], m->id) == 0) {
+            return 0;
+        }
+    }
+    return m->def->contractual ? 1 : 2;
 }
 
-static int cmp_failed(const void *a, const void *b) {
-    const poa_metric *x = *(const poa_metric *const *)a,
-                     *y = *(const poa_metric *const *)b;
-    int rx = metric_rank(x), ry = metric_rank(y);
-    if (rx != ry) {
-        return rx - ry;
+/* Stable order of the failed metrics: rank, then rule-table order. */
+static void order_failed(const poa_case *c, const poa_metric **v, size_t n) {
+    for (size_t i = 1; i < n; i++) {
+        const poa_metric *x = v[i];
+        size_t j = i;
+        while (j > 0 && (metric_rank(c, v[j - 1]) > metric_rank(c, x) ||
+                         (metric_rank(c, v[j - 1]) == metric_rank(c, x) &&
+                          v[j - 1]->def > x->def))) {
+            v[j] = v[j - 1];
+            j--;
+        }
+        v[j] = x;
     }
-    return (x->def > y->def) - (x->def < y->def); /* rule-table order */
 }
 
 static int cmp_finding(const void *a, const void *b) {
     const poa_finding *x = a, *y = b;
-    int mx = x->metric ? metric_rank(x->metric) : 2,
-        my = y->metric ? metric_rank(y->metric) : 2;
-    if (mx != my) {
-        return mx - my;
-    }
-    if (x->metric != y->metric) {
-        if (x->metric && y->metric && x->metric->def != y->metric->def) {
-            return (x->metric->def > y->metric->def) - (x->metric->def < y->metric->def);
-        }
-        return (x->metric > y->metric) - (x->metric < y->metric);
+    if (x->order != y->order) {
+        return x->order < y->order ? -1 : 1;
     }
     if (x->share != y->share) {
         return x->share < y->share ? 1 : -1;
@@ -960,8 +963,12 @@ poa_status poa_diagnose(poa_diagnosis **out, const poa_case *c, const poa_metric
             }
         }
     }
-    if (dx->nfailed > 1) {
-        qsort(dx->failed, dx->nfailed, sizeof *dx->failed, cmp_failed);
+    order_failed(c, dx->failed, dx->nfailed);
+    /* Policy causes come from the notice: after the metrics it names,
+     * before those it does not. */
+    size_t named = 0;
+    while (named < dx->nfailed && metric_rank(c, dx->failed[named]) == 0) {
+        named++;
     }
     for (size_t k = 0; k < dx->nfailed; k++) {
         const poa_metric *r = dx->failed[k];
@@ -990,6 +997,7 @@ poa_status poa_diagnose(poa_diagnosis **out, const poa_case *c, const poa_metric
             poa_finding *f = &dx->findings[dx->nfindings++];
             f->cause = cause;
             f->metric = r;
+            f->order = (int)(k < named ? k : k + 1);
             f->figures = drivers;
             const poa_figure *share = poa_figures_get(&drivers, cause->share);
             f->share = share && !share->text ? share->value : 0;
@@ -1002,11 +1010,11 @@ poa_status poa_diagnose(poa_diagnosis **out, const poa_case *c, const poa_metric
     /* Policy causes the notice names (case.xml): no metric to test, the
      * notice itself is the evidence. */
     for (size_t n = 0; n < c->info.nnotice_causes; n++) {
-        const char *named = c->info.notice_causes[n];
+        const char *type = c->info.notice_causes[n];
         for (size_t i = 0; i < d->ncauses; i++) {
             const poa_cause_def *cause = &d->causes[i];
             if (cause->metric[0] ||
-                (strcmp(cause->id, named) != 0 && strcmp(cause->notice, named) != 0)) {
+                (strcmp(cause->id, type) != 0 && strcmp(cause->notice, type) != 0)) {
                 continue;
             }
             int seen = 0;
@@ -1019,6 +1027,7 @@ poa_status poa_diagnose(poa_diagnosis **out, const poa_case *c, const poa_metric
             poa_finding *f = &dx->findings[dx->nfindings++];
             f->cause = cause;
             f->share = 1.0;
+            f->order = (int)named;
         }
     }
     if (dx->nfindings > 1) {
