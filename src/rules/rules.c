@@ -312,6 +312,11 @@ size_t poa_rules_check(const poa_data *d, const poa_warner *w) {
             }
         }
     }
+    for (size_t i = 0; i < d->nmetrics; i++) {
+        /* check_text words it as a cause; the id says which metric. */
+        check_text(&d->metrics[i].name, d->metrics[i].id, "metric name", w, &problems,
+                   path);
+    }
     static const char *const langs[] = {"en", "nl", "sv", "es", "da", "zh"};
     for (size_t i = 0; i < d->nthemes; i++) {
         for (size_t l = 0; l < 6; l++) {
