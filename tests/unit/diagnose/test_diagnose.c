@@ -49,7 +49,8 @@ static int orders(sb *b, int n, const char *purchase, const char *status,
         char row[512];
         int id = ++b->next_id;
         snprintf(row, sizeof row,
-                 "202-%07d-%07d\t%sT10:00:00+00:00\t%s\tMerchant\tSKU-%d\t%s\t%s\t%s\t%s\t%s\t%"
+                 "202-%07d-%07d\t%sT10:00:00+00:00\t%s\tMerchant\tSKU-%d\t%s\t%s\t%s\t%"
+                 "s\t%s\t%"
                  "s\t%s\n",
                  id, id, purchase, status, id % 3, latest, ship, scan, carrier, tracking,
                  reason[0] ? "seller" : "", reason);
@@ -76,13 +77,14 @@ static void load(fixture *f, const char *orders_text, const char *feedback,
     }
     if (notice_cause) {
         char xml[1024];
-        snprintf(xml, sizeof xml,
-                 "<?xml version=\"1.0\"?>\n<case xmlns=\"urn:poagen:case:1\" "
-                 "version=\"1\"><seller><name>Test Ltd</name></seller>"
-                 "<marketplace>Amazon.co.uk</marketplace><account status=\"deactivated\"/>"
-                 "<notice date=\"2026-11-30\"><cause>%s</cause></notice>"
-                 "<signature><name>A. Seller</name></signature></case>\n",
-                 notice_cause);
+        snprintf(
+            xml, sizeof xml,
+            "<?xml version=\"1.0\"?>\n<case xmlns=\"urn:poagen:case:1\" "
+            "version=\"1\"><seller><name>Test Ltd</name></seller>"
+            "<marketplace>Amazon.co.uk</marketplace><account status=\"deactivated\"/>"
+            "<notice date=\"2026-11-30\"><cause>%s</cause></notice>"
+            "<signature><name>A. Seller</name></signature></case>\n",
+            notice_cause);
         test_write(f->dir, "case.xml", xml);
     }
     f->data = test_load_data();
@@ -329,9 +331,10 @@ static void cr_case(fixture *f, int n1, const char *r1, int n2, const char *r2) 
 
 static void test_cr_causes(void **state) {
     (void)state;
-    static const char *const reasons[][2] = {{"NoInventory", "cr_stockout"},
-                                             {"PricingError", "cr_pricing"},
-                                             {"ShippingAddressUndeliverable", "cr_address"}};
+    static const char *const reasons[][2] = {
+        {"NoInventory", "cr_stockout"},
+        {"PricingError", "cr_pricing"},
+        {"ShippingAddressUndeliverable", "cr_address"}};
     for (size_t i = 0; i < 3; i++) {
         fixture f;
         cr_case(&f, 3, reasons[i][0], 0, NULL);
@@ -399,6 +402,28 @@ static void test_odr_themes_shown(void **state) {
     unload(&f);
 }
 
+/* Two of three defects on one theme: its cause, and no other. */
+static void test_odr_each_cause(void **state) {
+    (void)state;
+    static const char *const cases[][2] = {
+        {"Wrong size, not as described", "odr_not_as_described"},
+        {"Never arrived", "odr_not_received"},
+        {"Arrived a week late", "odr_late_delivery"},
+        {"No reply to my messages", "odr_communication"},
+        {"Product had expired", "odr_not_as_described"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        fixture f;
+        odr_case(&f, cases[i][0], cases[i][0], "Meh");
+        if (f.dx->nfindings != 1 ||
+            strcmp(f.dx->findings[0].cause->id, cases[i][1]) != 0) {
+            fail_msg("'%s': %zu findings, first %s", cases[i][0], f.dx->nfindings,
+                     f.dx->nfindings ? f.dx->findings[0].cause->id : "-");
+        }
+        unload(&f);
+    }
+}
+
 static void test_odr_themes_not_shown(void **state) {
     (void)state;
     fixture f;
@@ -414,7 +439,8 @@ static void test_vtr_causes(void **state) {
     sb b = {0};
     add(&b, H);
     on_time(&b, "DPD", "12345678901234");
-    orders(&b, 10, "2026-11-10", "Shipped", "2026-11-13", "2026-11-10", "", "DPD", "", "");
+    orders(&b, 10, "2026-11-10", "Shipped", "2026-11-13", "2026-11-10", "", "DPD", "",
+           "");
     fixture f;
     load(&f, b.text, NULL, NULL);
     free(b.text);
@@ -516,7 +542,8 @@ static void test_themes_every_language(void **state) {
         {"Lego danado", "damaged"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        unsigned long long bits = poa_themes_classify(t, cases[i][0], strlen(cases[i][0]));
+        unsigned long long bits =
+            poa_themes_classify(t, cases[i][0], strlen(cases[i][0]));
         int found = 0;
         for (size_t k = 0; k < d->nthemes; k++) {
             if ((bits >> k) & 1) {
@@ -551,6 +578,7 @@ int main(void) {
         cmocka_unit_test(test_cr_causes),
         cmocka_unit_test(test_cr_ranking),
         cmocka_unit_test(test_odr_themes_shown),
+        cmocka_unit_test(test_odr_each_cause),
         cmocka_unit_test(test_odr_themes_not_shown),
         cmocka_unit_test(test_vtr_causes),
         cmocka_unit_test(test_notice_causes),

@@ -65,16 +65,37 @@ static void test_shipped_table_is_clean(void **state) {
     assert_int_equal(poa_rules_check(d, &w), 0);
     assert_int_equal(warnings, 0);
     /* Every cause SPEC names is in the table. */
-    static const char *const ids[] = {
-        "lsr_handling", "lsr_weekend", "lsr_confirmation", "lsr_carrier", "cr_stockout",
-        "cr_pricing", "cr_address", "odr_communication", "odr_not_as_described",
-        "odr_damaged", "odr_not_received", "odr_counterfeit", "vtr_not_uploaded",
-        "vtr_untracked_carrier", "rdr_late_answer", "rdr_invalid_rejection",
-        "policy_authenticity", "policy_safety", "policy_condition", "policy_expired",
-        "policy_restricted", "policy_promotional_media", "policy_misleading_listing",
-        "policy_review_manipulation", "policy_buyer_communication",
-        "policy_suspected_fraud", "policy_related_accounts", "policy_verification",
-        "ip_remediate", "ip_dispute", NULL};
+    static const char *const ids[] = {"lsr_handling",
+                                      "lsr_weekend",
+                                      "lsr_confirmation",
+                                      "lsr_carrier",
+                                      "cr_stockout",
+                                      "cr_pricing",
+                                      "cr_address",
+                                      "odr_communication",
+                                      "odr_not_as_described",
+                                      "odr_damaged",
+                                      "odr_not_received",
+                                      "odr_counterfeit",
+                                      "vtr_not_uploaded",
+                                      "vtr_untracked_carrier",
+                                      "rdr_late_answer",
+                                      "rdr_invalid_rejection",
+                                      "policy_authenticity",
+                                      "policy_safety",
+                                      "policy_condition",
+                                      "policy_expired",
+                                      "policy_restricted",
+                                      "policy_promotional_media",
+                                      "policy_misleading_listing",
+                                      "policy_review_manipulation",
+                                      "policy_buyer_communication",
+                                      "policy_suspected_fraud",
+                                      "policy_related_accounts",
+                                      "policy_verification",
+                                      "ip_remediate",
+                                      "ip_dispute",
+                                      NULL};
     for (size_t i = 0; ids[i]; i++) {
         if (!poa_data_cause(d, ids[i])) {
             fail_msg("cause %s missing", ids[i]);
@@ -92,16 +113,19 @@ static void test_planted_problems(void **state) {
     assert_int_equal(check_table(rules, &st), 0);
     assert_int_equal(st, POA_OK);
     /* A Chinese title dropped. */
-    const char *zh = "<text xml:lang=\"zh\">配送准备时间短于我们的发货流程所需时间</text>";
+    const char *zh =
+        "<text xml:lang=\"zh\">配送准备时间短于我们的发货流程所需时间</text>";
     char *planted = replace(rules, zh, "");
     assert_int_equal(check_table(planted, &st), 1);
     free(planted);
     /* A detection condition on a driver the diagnosis never computes. */
-    planted = replace(rules, "driver=\"short_handling_share\"", "driver=\"short_handlng_share\"");
+    planted = replace(rules, "driver=\"short_handling_share\"",
+                      "driver=\"short_handlng_share\"");
     assert_int_equal(check_table(planted, &st), 1);
     free(planted);
     /* A text that is not a valid template. */
-    planted = replace(rules, "{{late}} late orders between", "{{#late}} late orders between");
+    planted =
+        replace(rules, "{{late}} late orders between", "{{#late}} late orders between");
     assert_true(check_table(planted, &st) >= 1);
     free(planted);
     /* An unknown element is refused by the schema. */
