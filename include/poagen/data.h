@@ -82,7 +82,22 @@ typedef struct {
     poa_ltext title, explanation;
     poa_ltext *actions, *prevent, *evidence;
     size_t nactions, nprevent, nevidence;
+    poa_ltext policy; /* the policies a POA for it says were reviewed; may be empty */
 } poa_cause_def;
+
+/* A complaint theme (counterfeit, damaged, ...): phrases per language that
+ * mark a buyer's comment as being about it. Matched after Unicode case
+ * folding; a phrase ending in '*' matches any word starting with it. */
+typedef struct {
+    const char *lang;
+    const char *text;
+} poa_theme_pattern;
+
+typedef struct {
+    const char *id;
+    poa_theme_pattern *patterns;
+    size_t npatterns;
+} poa_theme_def;
 
 typedef struct {
     const char *id;
@@ -131,6 +146,8 @@ typedef struct {
     size_t ncauses;
     poa_carrier_def *carriers;
     size_t ncarriers;
+    poa_theme_def *themes;
+    size_t nthemes;
     int page_budget_max;
     int short_handling_days;
     poa_marketplace *marketplaces;

@@ -14,7 +14,7 @@
 #include "poagen/ingest.h"
 #include "poagen/metrics.h"
 
-enum { POA_MAX_FIGURES = 48 };
+enum { POA_MAX_FIGURES = 96 };
 
 /* A named figure: a number, or a text such as a SKU. */
 typedef struct {
@@ -46,16 +46,35 @@ typedef struct {
     poa_figures figures;      /* the drivers, as the cause's texts quote them */
     int has_what_if;
     poa_what_if what_if;
+    int order; /* position of its metric among the failed ones; policy causes
+                  follow the metrics the notice names */
 } poa_finding;
 
 typedef struct {
-    const poa_metric **failed; /* failed metrics, contractual first */
+    const poa_metric **failed; /* failed metrics: those the notice names, then
+                                  contractual, then the rest */
     size_t nfailed;
-    poa_finding *findings; /* ranked: by metric, then by share */
+    poa_finding *findings; /* ranked: by metric (as failed), then by share */
     size_t nfindings;
     const char **unexplained; /* failed metric ids no cause explains */
     size_t nunexplained;
 } poa_diagnosis;
+
+/* Complaint themes of buyers' comments (rule table <theme>s), folded once. */
+typedef struct poa_themes poa_themes;
+poa_themes *poa_themes_new(const poa_data *d); /* NULL when out of memory */
+void poa_themes_free(poa_themes *t);
+/* Bit i is set when the comment is about d->themes[i] (up to 64 themes).
+ * Case- and accent-insensitive; Chinese phrases match without word
+ * boundaries. */
+unsigned long long poa_themes_classify(const poa_themes *t, const char *text, size_t len);
+
+/* Does the diagnosis compute a driver of this name for metric (so a
+ * rule's detection or share can name it)? Theme drivers (theme_<id>,
+ * theme_<id>_share) count for "odr" when d has the theme. Drivers whose
+ * data ingest does not carry yet (claims, returns) are known: their
+ * conditions simply never hold until the data exists. */
+int poa_diagnose_driver_known(const poa_data *d, const char *metric, const char *driver);
 
 poa_status poa_diagnose(poa_diagnosis **out, const poa_case *c, const poa_metrics *m,
                         const poa_data *d, poa_error *err);

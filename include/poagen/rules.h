@@ -19,6 +19,7 @@ typedef struct {
     char *title, *explanation; /* Markdown, values escaped */
     char **actions, **prevent, **evidence;
     size_t nactions, nprevent, nevidence;
+    char *policy;         /* the policies reviewed, plain text; "" when none */
     size_t missing_facts; /* placeholders left in the texts */
 } poa_remedy;
 
@@ -41,7 +42,9 @@ void poa_format_percent_lang(double rate, const char *lang, char *out, size_t ca
 
 /* Check a rule table: every cause has title, explanation, actions,
  * prevention and evidence in every supported language, every text is a
- * valid template, and detection names known drivers. Problems go through
+ * valid template, detection and share name drivers the diagnosis computes
+ * for the cause's metric, a metric cause has detection conditions, and
+ * every theme has phrases in every language. Problems go through
  * w; returns the number of problems. */
 size_t poa_rules_check(const poa_data *d, const poa_warner *w);
 

@@ -249,6 +249,12 @@ static void load_cause(poa_arena *a, xmlNodePtr n, poa_cause_def *c) {
     c->actions = load_ltexts(a, n, "action", &c->nactions);
     c->prevent = load_ltexts(a, n, "prevent", &c->nprevent);
     c->evidence = load_ltexts(a, n, "evidence", &c->nevidence);
+    xmlNodePtr pol = poa_xml_child(n, "policy");
+    if (pol) {
+        load_ltext(a, pol, &c->policy);
+    } else {
+        memset(&c->policy, 0, sizeof c->policy);
+    }
 }
 
 static const char **load_strings(poa_arena *a, xmlNodePtr n, const char *name,
@@ -307,6 +313,23 @@ poa_status poa_rules_table_load(poa_data *d, const char *path, poa_error *err) {
         d->carriers[i].id = attr(a, k, "id");
         d->carriers[i].aliases = load_strings(a, k, "alias", &d->carriers[i].naliases);
         d->carriers[i].formats = load_strings(a, k, "format", &d->carriers[i].nformats);
+    }
+    d->nthemes = count_children(root, "theme");
+    d->themes = poa_arena_alloc(a, (d->nthemes + 1) * sizeof *d->themes);
+    i = 0;
+    for (xmlNodePtr k = poa_xml_child(root, "theme"); k;
+         k = poa_xml_next(k, "theme"), i++) {
+        poa_theme_def *t = &d->themes[i];
+        t->id = attr(a, k, "id");
+        t->npatterns = count_children(k, "pattern");
+        t->patterns = poa_arena_alloc(a, (t->npatterns + 1) * sizeof *t->patterns);
+        size_t j = 0;
+        char lang[16];
+        for (xmlNodePtr q = poa_xml_child(k, "pattern"); q;
+             q = poa_xml_next(q, "pattern"), j++) {
+            t->patterns[j].lang = poa_arena_strdup(a, poa_xml_lang(q, lang));
+            t->patterns[j].text = text(a, q);
+        }
     }
     d->ncauses = count_children(root, "cause");
     d->causes = poa_arena_alloc(a, (d->ncauses + 1) * sizeof *d->causes);

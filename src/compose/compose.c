@@ -166,6 +166,7 @@ static json_t *finding_json(const poa_finding *f, const poa_remedy *rem, size_t 
         json_object_set_new(o, "evidence", texts_json(rem->evidence, rem->nevidence));
         json_object_set_new(o, "missing_facts",
                             json_integer((json_int_t)rem->missing_facts));
+        json_object_set_new(o, "policy", json_string(rem->policy ? rem->policy : ""));
     }
     return o;
 }
@@ -305,6 +306,26 @@ json_t *poa_model_build(const poa_case *c, const poa_metrics *m, const poa_diagn
             json_array_append_new(what_if, w);
         }
     }
+    /* Templates word metric failures and policy notices differently; the
+     * policy line names each cause's policies once, in finding order. */
+    json_t *metric_findings = json_array(), *policy_findings = json_array();
+    char policies[2048] = "";
+    size_t plen = 0;
+    for (size_t i = 0; i < json_array_size(findings); i++) {
+        json_t *fj = json_array_get(findings, i);
+        json_array_append(json_is_null(json_object_get(fj, "metric")) ? policy_findings
+                                                                      : metric_findings,
+                          fj);
+        const char *pol = json_string_value(json_object_get(fj, "policy"));
+        if (pol && *pol && !strstr(policies, pol) &&
+            plen + strlen(pol) + 3 < sizeof policies) {
+            plen += (size_t)snprintf(policies + plen, sizeof policies - plen, "%s%s",
+                                     plen ? ", " : "", pol);
+        }
+    }
+    json_object_set_new(root, "metric_findings", metric_findings);
+    json_object_set_new(root, "policy_findings", policy_findings);
+    json_object_set_new(root, "policies", plen ? json_string(policies) : json_null());
     json_object_set_new(root, "findings", findings);
     json_object_set_new(root, "what_if", what_if);
     json_object_set_new(root, "causes", causes);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #include "poagen/date.h"
 
@@ -41,6 +42,292 @@ static double ratio(long long a, long long b) {
     return b ? (double)a / (double)b : 0.0;
 }
 
+/* ---- Complaint themes ------------------------------------------------ */
+
+typedef struct {
+    int32_t *cp;
+    size_t n;
+    int prefix; /* a trailing '*': any word starting with it */
+    size_t theme;
+} folded_pattern;
+
+struct poa_themes {
+    folded_pattern *p;
+    size_t n;
+};
+
+/* Case-fold and strip accents (buyers often type without them), then
+ * decode into code points. */
+static size_t fold(const char *s, size_t len, int32_t **out) {
+    *out = NULL;
+    utf8proc_uint8_t *m = NULL;
+    utf8proc_ssize_t k =
+        utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, &m,
+                     UTF8PROC_CASEFOLD | UTF8PROC_COMPOSE | UTF8PROC_STRIPMARK |
+                         UTF8PROC_IGNORE | UTF8PROC_STABLE);
+    if (k < 0) {
+        /* Invalid UTF-8 in a comment: nothing to match. */
+        return 0;
+    }
+    int32_t *cp = malloc(((size_t)k + 1) * sizeof *cp);
+    size_t n = 0;
+    for (utf8proc_ssize_t i = 0; cp && i < k;) {
+        utf8proc_int32_t c;
+        utf8proc_ssize_t step = utf8proc_iterate(m + i, k - i, &c);
+        if (step <= 0) {
+            break;
+        }
+        cp[n++] = c;
+        i += step;
+    }
+    free(m);
+    *out = cp;
+    return cp ? n : 0;
+}
+
+static int is_word(int32_t c) {
+    if (c < 0x80) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    }
+    /* CJK writes no spaces between words: no boundary is required there. */
+    if (c >= 0x2E80) {
+        return 0;
+    }
+    utf8proc_category_t cat = utf8proc_category(c);
+    return cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO;
+}
+
+poa_themes *poa_themes_new(const poa_data *d) {
+    poa_themes *t = calloc(1, sizeof *t);
+    size_t total = 0;
+    for (size_t i = 0; i < d->nthemes; i++) {
+        total += d->themes[i].npatterns;
+    }
+    if (!t || !(t->p = calloc(total + 1, sizeof *t->p))) {
+        free(t);
+        return NULL;
+    }
+    for (size_t i = 0; i < d->nthemes && i < 64; i++) {
+        for (size_t j = 0; j < d->themes[i].npatterns; j++) {
+            const char *s = d->themes[i].patterns[j].text;
+            size_t len = strlen(s);
+            int prefix = len > 0 && s[len - 1] == '*';
+            folded_pattern *fp = &t->p[t->n];
+            fp->n = fold(s, len - (size_t)prefix, &fp->cp);
+            if (!fp->cp || fp->n == 0) {
+                free(fp->cp);
+                continue;
+            }
+            fp->prefix = prefix;
+            fp->theme = i;
+            t->n++;
+        }
+    }
+    return t;
+}
+
+void poa_themes_free(poa_themes *t) {
+    if (!t) {
+        return;
+    }
+    for (size_t i = 0; i < t->n; i++) {
+        free(t->p[i].cp);
+    }
+    free(t->p);
+    free(t);
+}
+
+static int matches(const int32_t *hay, size_t nh, const folded_pattern *p) {
+    if (nh < p->n) {
+        return 0;
+    }
+    for (size_t i = 0; i + p->n <= nh; i++) {
+        if (memcmp(hay + i, p->cp, p->n * sizeof *hay) != 0) {
+            continue;
+        }
+        if (is_word(p->cp[0]) && i > 0 && is_word(hay[i - 1])) {
+            continue;
+        }
+        if (!p->prefix && is_word(p->cp[p->n - 1]) && i + p->n < nh &&
+            is_word(hay[i + p->n])) {
+            continue;
+        }
+        return 1;
+    }
+    return 0;
+}
+
+unsigned long long poa_themes_classify(const poa_themes *t, const char *text,
+                                       size_t len) {
+    if (!t || !text || !len) {
+        return 0;
+    }
+    int32_t *cp;
+    size_t n = fold(text, len, &cp);
+    unsigned long long bits = 0;
+    for (size_t i = 0; cp && i < t->n; i++) {
+        if (!(bits & (1ULL << t->p[i].theme)) && matches(cp, n, &t->p[i])) {
+            bits |= 1ULL << t->p[i].theme;
+        }
+    }
+    free(cp);
+    return bits;
+}
+
+/* ---- Driver names ---------------------------------------------------- */
+
+static const char *const common_drivers[] = {"numerator",
+                                             "denominator",
+                                             "rate",
+                                             "target",
+                                             "window_days",
+                                             "from_day",
+                                             "to_day",
+                                             "what_if_days",
+                                             "what_if_late",
+                                             "what_if_denominator",
+                                             "what_if_rate",
+                                             "what_if_avoided",
+                                             NULL};
+static const char *const lsr_driver_names[] = {"late",
+                                               "overdue",
+                                               "short_handling_days",
+                                               "short_late",
+                                               "short_handling_share",
+                                               "short_ontime",
+                                               "late_h0",
+                                               "late_h1",
+                                               "late_h2",
+                                               "late_h3plus",
+                                               "ontime_h0",
+                                               "ontime_h1",
+                                               "ontime_h2",
+                                               "ontime_h3plus",
+                                               "weekend_late",
+                                               "weekend_share",
+                                               "weekend_lift",
+                                               "holiday_late",
+                                               "offday_late",
+                                               "offday_share",
+                                               "offday_lift",
+                                               "late_confirmation",
+                                               "late_confirmation_share",
+                                               "late_dispatch",
+                                               "late_no_scan",
+                                               "late_mon",
+                                               "late_tue",
+                                               "late_wed",
+                                               "late_thu",
+                                               "late_fri",
+                                               "late_sat",
+                                               "late_sun",
+                                               "top_sku",
+                                               "top_sku_late",
+                                               "top_sku_share",
+                                               "top_line",
+                                               "top_line_late",
+                                               "top_line_share",
+                                               "top_carrier",
+                                               "top_carrier_late",
+                                               "top_carrier_share",
+                                               "top_carrier_rate",
+                                               "other_carrier_rate",
+                                               "top_carrier_lift",
+                                               NULL};
+static const char *const cr_driver_names[] = {"cancelled",
+                                              "stockout_cancels",
+                                              "stockout_share",
+                                              "pricing_cancels",
+                                              "pricing_share",
+                                              "address_cancels",
+                                              "address_share",
+                                              "other_cancels",
+                                              "unattributed",
+                                              "top_cancel_sku",
+                                              "top_cancel_sku_count",
+                                              "top_cancel_line",
+                                              "top_cancel_line_count",
+                                              NULL};
+static const char *const odr_driver_names[] = {
+    "negative_feedback", "claims", "chargebacks", "feedback_share", "claim_share",
+    "chargeback_share", "classified", "unclassified", "described", "described_share",
+    "top_defect_sku", "top_defect_sku_count",
+    /* hooks: claim reasons, once ingest carries the claims report */
+    "claims_not_received", "claims_not_received_share", NULL};
+static const char *const vtr_driver_names[] = {
+    "shipments",           "invalid_tracking",
+    "tracking_missing",    "tracking_bad_format",
+    "unknown_carrier",     "not_uploaded",
+    "not_uploaded_share",  "untracked",
+    "untracked_share",     "top_untracked_carrier",
+    "top_untracked_count", "top_bad_carrier",
+    "top_bad_count",       NULL};
+static const char *const otdr_driver_names[] = {"late_deliveries", NULL};
+/* Hooks: the returns report is not ingested yet; these drivers appear once
+ * it is, and until then the RDR causes never fire. */
+static const char *const rdr_driver_names[] = {"returns",
+                                               "late_answers",
+                                               "late_answer_share",
+                                               "invalid_rejections",
+                                               "invalid_rejection_share",
+                                               "negative_return_feedback",
+                                               NULL};
+
+static int in_list(const char *const *v, const char *name) {
+    for (size_t i = 0; v[i]; i++) {
+        if (strcmp(v[i], name) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int poa_diagnose_driver_known(const poa_data *d, const char *metric, const char *driver) {
+    if (!metric || !driver) {
+        return 0;
+    }
+    if (in_list(common_drivers, driver)) {
+        return 1;
+    }
+    if (strcmp(metric, "lsr") == 0) {
+        return in_list(lsr_driver_names, driver);
+    }
+    if (strcmp(metric, "cr") == 0) {
+        return in_list(cr_driver_names, driver);
+    }
+    if (strcmp(metric, "vtr") == 0) {
+        return in_list(vtr_driver_names, driver);
+    }
+    if (strcmp(metric, "otdr") == 0) {
+        return in_list(otdr_driver_names, driver);
+    }
+    if (strcmp(metric, "rdr") == 0) {
+        return in_list(rdr_driver_names, driver);
+    }
+    if (strcmp(metric, "odr") != 0) {
+        return 0;
+    }
+    if (in_list(odr_driver_names, driver)) {
+        return 1;
+    }
+    if (strncmp(driver, "theme_", 6) != 0) {
+        return 0;
+    }
+    const char *id = driver + 6;
+    size_t n = strlen(id);
+    if (n > 6 && strcmp(id + n - 6, "_share") == 0) {
+        n -= 6;
+    }
+    for (size_t i = 0; i < d->nthemes; i++) {
+        if (strlen(d->themes[i].id) == n && strncmp(d->themes[i].id, id, n) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* ---- Drivers per metric ---------------------------------------------- */
+
 /* Figures every finding of a metric carries: the metric itself. */
 static void metric_figures(poa_figures *f, const poa_metric *m) {
     put(f, "numerator", (double)m->numerator, 1);
@@ -52,14 +339,46 @@ static void metric_figures(poa_figures *f, const poa_metric *m) {
     put(f, "to_day", m->to, 1);
 }
 
-/* Late shipments: handling time, weekday clustering, late confirmation
- * of parcels that left on time, and the SKU behind most late orders. */
+/* The index with the highest count (the first on a tie), or -1 when all
+ * are zero. */
+static long top_index(const long long *v, size_t n) {
+    long top = -1;
+    for (size_t i = 0; i < n; i++) {
+        if (v[i] > 0 && (top < 0 || v[i] > v[top])) {
+            top = (long)i;
+        }
+    }
+    return top;
+}
+
+/* Is the order one placed on a non-business day or on the last business
+ * day before one (weekend or holiday)? Its handling time then runs over
+ * days nobody dispatches. */
+static int offday_order(const poa_marketplace *mp, int32_t purchase, int *holiday) {
+    int today = poa_business_day(mp, purchase), next = poa_business_day(mp, purchase + 1);
+    int wd = poa_day_weekday(purchase), wn = poa_day_weekday(purchase + 1);
+    int weekend_today = mp ? mp->weekend[wd] : wd >= 5;
+    int weekend_next = mp ? mp->weekend[wn] : wn >= 5;
+    *holiday = (!today && !weekend_today) || (!next && !weekend_next);
+    return !today || !next;
+}
+
+/* Late shipments: the handling-time distribution of late and on-time
+ * orders, weekday and holiday clustering, late confirmation of parcels
+ * that left on time versus late dispatch, and the SKU, product line and
+ * carrier behind most late orders. */
 static void lsr_drivers(const poa_case *c, const poa_data *d, const poa_metric *m,
                         int32_t as_of, poa_figures *f) {
-    long long late = 0, short_late = 0, weekend_late = 0, weekend_all = 0,
-              confirm_late = 0;
-    long long by_weekday[7] = {0};
-    long long *by_sku = calloc(c->nskus ? c->nskus : 1, sizeof *by_sku);
+    long long late = 0, short_late = 0, short_ontime = 0, weekend_late = 0,
+              holiday_late = 0, offday_late = 0, offday_all = 0, confirm_late = 0,
+              dispatch_late = 0, no_scan = 0, judged = 0;
+    long long by_weekday[7] = {0}, late_h[4] = {0}, ontime_h[4] = {0};
+    size_t ns = c->nskus ? c->nskus : 1, nl = c->nproduct_lines + 1,
+           nc = c->ncarriers + 1;
+    long long *by_sku = calloc(ns, sizeof *by_sku);
+    long long *by_line = calloc(nl, sizeof *by_line);
+    long long *late_carrier = calloc(nc, sizeof *late_carrier);
+    long long *all_carrier = calloc(nc, sizeof *all_carrier);
     for (size_t i = 0; i < c->norders; i++) {
         const poa_order *o = &c->orders[i];
         if (o->channel != POA_CH_MFN || o->status == POA_ORDER_CANCELLED ||
@@ -71,24 +390,51 @@ static void lsr_drivers(const poa_case *c, const poa_data *d, const poa_metric *
         if (is_late < 0) {
             continue;
         }
-        int wd = poa_day_weekday(o->purchase);
-        int weekendish = wd >= 4; /* Friday to Sunday */
-        weekend_all += weekendish;
+        judged++;
+        int holiday = 0;
+        int off = o->purchase != POA_NO_DAY &&
+                  offday_order(c->marketplace, o->purchase, &holiday);
+        offday_all += off;
+        int handling =
+            o->purchase == POA_NO_DAY
+                ? 0
+                : poa_business_days_between(c->marketplace, o->purchase, o->latest_ship);
+        int bucket = handling < 0 ? 0 : handling > 3 ? 3 : handling;
+        if (all_carrier && o->carrier != 0xFFFF && o->carrier < c->ncarriers) {
+            all_carrier[o->carrier]++;
+        }
         if (!is_late) {
+            ontime_h[bucket]++;
+            short_ontime += handling <= d->short_handling_days;
             continue;
         }
         late++;
-        by_weekday[wd]++;
-        weekend_late += weekendish;
-        int handling =
-            poa_business_days_between(c->marketplace, o->purchase, o->latest_ship);
-        short_late += handling <= d->short_handling_days;
-        if (o->ship != POA_NO_DAY && o->first_scan != POA_NO_DAY &&
-            o->first_scan <= o->latest_ship) {
-            confirm_late++;
+        late_h[bucket]++;
+        if (o->purchase != POA_NO_DAY) {
+            int wd = poa_day_weekday(o->purchase);
+            by_weekday[wd]++;
+            weekend_late += wd >= 4; /* placed Friday to Sunday */
         }
-        if (by_sku && o->sku != UINT32_MAX) {
+        offday_late += off;
+        holiday_late += off && holiday;
+        short_late += handling <= d->short_handling_days;
+        if (o->ship != POA_NO_DAY && o->ship <= as_of && o->first_scan != POA_NO_DAY) {
+            if (o->first_scan <= o->latest_ship) {
+                confirm_late++;
+            } else {
+                dispatch_late++;
+            }
+        } else {
+            no_scan++;
+        }
+        if (by_sku && o->sku != UINT32_MAX && o->sku < c->nskus) {
             by_sku[o->sku]++;
+        }
+        if (by_line && o->product_line != 0xFFFF && o->product_line < c->nproduct_lines) {
+            by_line[o->product_line]++;
+        }
+        if (late_carrier && o->carrier != 0xFFFF && o->carrier < c->ncarriers) {
+            late_carrier[o->carrier]++;
         }
     }
     put(f, "late", (double)late, 1);
@@ -96,32 +442,352 @@ static void lsr_drivers(const poa_case *c, const poa_data *d, const poa_metric *
     put(f, "short_handling_days", d->short_handling_days, 1);
     put(f, "short_late", (double)short_late, 1);
     put(f, "short_handling_share", ratio(short_late, late), 0);
+    put(f, "short_ontime", (double)short_ontime, 1);
+    static const char *const lh[4] = {"late_h0", "late_h1", "late_h2", "late_h3plus"};
+    static const char *const oh[4] = {"ontime_h0", "ontime_h1", "ontime_h2",
+                                      "ontime_h3plus"};
+    for (int k = 0; k < 4; k++) {
+        put(f, lh[k], (double)late_h[k], 1);
+        put(f, oh[k], (double)ontime_h[k], 1);
+    }
     put(f, "weekend_late", (double)weekend_late, 1);
     put(f, "weekend_share", ratio(weekend_late, late), 0);
-    double base = ratio(weekend_all, m->denominator);
-    put(f, "weekend_lift", base > 0 ? ratio(weekend_late, late) / base : 0, 0);
+    put(f, "holiday_late", (double)holiday_late, 1);
+    put(f, "offday_late", (double)offday_late, 1);
+    put(f, "offday_share", ratio(offday_late, late), 0);
+    /* How much likelier a late order is to be an off-day order than any
+     * order: clustering, not just the calendar's share of such days. */
+    double base = ratio(offday_all, judged);
+    put(f, "offday_lift", base > 0 ? ratio(offday_late, late) / base : 0, 0);
+    double wbase = 0;
+    {
+        long long weekend_all = 0;
+        for (size_t i = 0; i < c->norders; i++) {
+            const poa_order *o = &c->orders[i];
+            if (o->channel == POA_CH_MFN && o->status != POA_ORDER_CANCELLED &&
+                o->latest_ship != POA_NO_DAY && o->latest_ship >= m->from &&
+                o->latest_ship <= m->to && o->purchase != POA_NO_DAY &&
+                poa_order_late(o, as_of) >= 0) {
+                weekend_all += poa_day_weekday(o->purchase) >= 4;
+            }
+        }
+        wbase = ratio(weekend_all, judged);
+    }
+    put(f, "weekend_lift", wbase > 0 ? ratio(weekend_late, late) / wbase : 0, 0);
     put(f, "late_confirmation", (double)confirm_late, 1);
     put(f, "late_confirmation_share", ratio(confirm_late, late), 0);
+    put(f, "late_dispatch", (double)dispatch_late, 1);
+    put(f, "late_no_scan", (double)no_scan, 1);
     static const char *const wd_names[7] = {"late_mon", "late_tue", "late_wed",
                                             "late_thu", "late_fri", "late_sat",
                                             "late_sun"};
     for (int k = 0; k < 7; k++) {
         put(f, wd_names[k], (double)by_weekday[k], 1);
     }
-    if (by_sku) {
-        size_t top = 0;
-        for (size_t k = 1; k < c->nskus; k++) {
-            if (by_sku[k] > by_sku[top]) {
-                top = k;
+    long t = by_sku ? top_index(by_sku, c->nskus) : -1;
+    if (t >= 0) {
+        put_text(f, "top_sku", c->skus[t]);
+        put(f, "top_sku_late", (double)by_sku[t], 1);
+        put(f, "top_sku_share", ratio(by_sku[t], late), 0);
+    }
+    t = by_line ? top_index(by_line, c->nproduct_lines) : -1;
+    if (t >= 0) {
+        put_text(f, "top_line", c->product_lines[t]);
+        put(f, "top_line_late", (double)by_line[t], 1);
+        put(f, "top_line_share", ratio(by_line[t], late), 0);
+    }
+    t = late_carrier ? top_index(late_carrier, c->ncarriers) : -1;
+    if (t >= 0 && all_carrier) {
+        long long other_all = 0, other_late = 0;
+        for (size_t k = 0; k < c->ncarriers; k++) {
+            if ((long)k != t) {
+                other_all += all_carrier[k];
+                other_late += late_carrier[k];
             }
         }
-        if (c->nskus && by_sku[top] > 0) {
-            put_text(f, "top_sku", c->skus[top]);
-            put(f, "top_sku_late", (double)by_sku[top], 1);
+        double rate = ratio(late_carrier[t], all_carrier[t]);
+        double other = ratio(other_late, other_all);
+        put_text(f, "top_carrier", c->carriers[t]);
+        put(f, "top_carrier_late", (double)late_carrier[t], 1);
+        put(f, "top_carrier_share", ratio(late_carrier[t], late), 0);
+        put(f, "top_carrier_rate", rate, 0);
+        put(f, "other_carrier_rate", other, 0);
+        /* With a single carrier there is nothing to compare: no lift. */
+        put(f, "top_carrier_lift", other_all == 0 ? 0 : other > 0 ? rate / other : 99, 0);
+    }
+    free(by_sku);
+    free(by_line);
+    free(late_carrier);
+    free(all_carrier);
+}
+
+/* The marketplace's cancel reason codes behind the seeds' cancellation
+ * causes, compared on letters and digits only ("No Inventory" too). */
+static int reason_is(const char *reason, const char *code) {
+    const char *a = reason, *b = code;
+    for (;;) {
+        while (*a && !((*a >= 'a' && *a <= 'z') || (*a >= 'A' && *a <= 'Z') ||
+                       (*a >= '0' && *a <= '9'))) {
+            a++;
         }
-        free(by_sku);
+        if (!*a || !*b) {
+            return !*a && !*b;
+        }
+        char x = (char)(*a >= 'A' && *a <= 'Z' ? *a + 32 : *a);
+        char y = (char)(*b >= 'A' && *b <= 'Z' ? *b + 32 : *b);
+        if (x != y) {
+            return 0;
+        }
+        a++;
+        b++;
     }
 }
+
+static int buyer_requested(const poa_case *c, const poa_order *o) {
+    if (o->cancelled_by == POA_BY_BUYER) {
+        return 1;
+    }
+    if (o->cancelled_by == POA_BY_SELLER) {
+        return 0;
+    }
+    return o->cancel_reason != 0xFFFF && o->cancel_reason < c->ncancel_reasons &&
+           reason_is(c->cancel_reasons[o->cancel_reason], "BuyerCanceled");
+}
+
+/* Cancellations: the reason codes and the SKUs behind the seller's
+ * cancellations of the window (counted as the metric counts them). */
+static void cr_drivers(const poa_case *c, const poa_metric *m, poa_figures *f) {
+    long long cancelled = 0, stockout = 0, pricing = 0, address = 0, other = 0,
+              unattributed = 0;
+    size_t ns = c->nskus ? c->nskus : 1, nl = c->nproduct_lines + 1;
+    long long *by_sku = calloc(ns, sizeof *by_sku);
+    long long *by_line = calloc(nl, sizeof *by_line);
+    for (size_t i = 0; i < c->norders; i++) {
+        const poa_order *o = &c->orders[i];
+        if (o->channel != POA_CH_MFN || o->purchase == POA_NO_DAY ||
+            o->purchase < m->from || o->purchase > m->to ||
+            o->status != POA_ORDER_CANCELLED || buyer_requested(c, o)) {
+            continue;
+        }
+        cancelled++;
+        const char *r =
+            o->cancel_reason != 0xFFFF && o->cancel_reason < c->ncancel_reasons
+                ? c->cancel_reasons[o->cancel_reason]
+                : NULL;
+        if (!r) {
+            unattributed += o->cancelled_by == POA_BY_NONE;
+            other++;
+        } else if (reason_is(r, "NoInventory")) {
+            stockout++;
+        } else if (reason_is(r, "PricingError")) {
+            pricing++;
+        } else if (reason_is(r, "ShippingAddressUndeliverable")) {
+            address++;
+        } else {
+            other++;
+        }
+        if (by_sku && o->sku != UINT32_MAX && o->sku < c->nskus) {
+            by_sku[o->sku]++;
+        }
+        if (by_line && o->product_line != 0xFFFF && o->product_line < c->nproduct_lines) {
+            by_line[o->product_line]++;
+        }
+    }
+    put(f, "cancelled", (double)cancelled, 1);
+    put(f, "stockout_cancels", (double)stockout, 1);
+    put(f, "stockout_share", ratio(stockout, cancelled), 0);
+    put(f, "pricing_cancels", (double)pricing, 1);
+    put(f, "pricing_share", ratio(pricing, cancelled), 0);
+    put(f, "address_cancels", (double)address, 1);
+    put(f, "address_share", ratio(address, cancelled), 0);
+    put(f, "other_cancels", (double)other, 1);
+    put(f, "unattributed", (double)unattributed, 1);
+    long t = by_sku ? top_index(by_sku, c->nskus) : -1;
+    if (t >= 0) {
+        put_text(f, "top_cancel_sku", c->skus[t]);
+        put(f, "top_cancel_sku_count", (double)by_sku[t], 1);
+    }
+    t = by_line ? top_index(by_line, c->nproduct_lines) : -1;
+    if (t >= 0) {
+        put_text(f, "top_cancel_line", c->product_lines[t]);
+        put(f, "top_cancel_line_count", (double)by_line[t], 1);
+    }
+    free(by_sku);
+    free(by_line);
+}
+
+/* Themes whose complaints say the item differed from its listing. */
+static int described_theme(const char *id) {
+    return strcmp(id, "not_as_described") == 0 || strcmp(id, "used_as_new") == 0 ||
+           strcmp(id, "expired") == 0;
+}
+
+/* Order defects: the split by negative feedback, claims and chargebacks,
+ * and the complaint themes of the negative feedback's text. An order
+ * counts once per theme however many comments it has. */
+static void odr_drivers(const poa_case *c, const poa_data *d, const poa_metric *m,
+                        int32_t as_of, poa_figures *f) {
+    long long defects = m->numerator;
+    put(f, "negative_feedback", (double)m->negative_feedback, 1);
+    put(f, "claims", (double)m->claims, 1);
+    put(f, "chargebacks", (double)m->chargebacks, 1);
+    put(f, "feedback_share", ratio(m->negative_feedback, defects), 0);
+    put(f, "claim_share", ratio(m->claims, defects), 0);
+    put(f, "chargeback_share", ratio(m->chargebacks, defects), 0);
+    /* Hook: claim reasons (not received, not as described) join the
+     * themes here once ingest carries the A-to-z claims report. */
+    size_t nt = d->nthemes < 64 ? d->nthemes : 64;
+    long long by_theme[64] = {0};
+    long long classified = 0, unclassified = 0, described = 0;
+    unsigned long long *seen = calloc(c->norders ? c->norders : 1, sizeof *seen);
+    unsigned char *counted = calloc(c->norders ? c->norders : 1, 1);
+    long long *by_sku = calloc(c->nskus ? c->nskus : 1, sizeof *by_sku);
+    poa_themes *th = poa_themes_new(d);
+    for (size_t i = 0; seen && counted && i < c->nfeedback; i++) {
+        const poa_feedback *fb = &c->feedback[i];
+        if (fb->rating > 2 || fb->removed || fb->day > as_of) {
+            continue;
+        }
+        const poa_order *o = poa_case_order(c, fb->order_id);
+        if (!o || o->purchase < m->from || o->purchase > m->to) {
+            continue;
+        }
+        if (strcmp(m->channel, "mfn") == 0 && o->channel != POA_CH_MFN) {
+            continue;
+        }
+        if (strcmp(m->channel, "afn") == 0 && o->channel != POA_CH_AFN) {
+            continue;
+        }
+        size_t k = (size_t)(o - c->orders);
+        unsigned long long bits =
+            fb->comment ? poa_themes_classify(th, fb->comment, strlen(fb->comment)) : 0;
+        seen[k] |= bits;
+        if (!counted[k] && by_sku && o->sku != UINT32_MAX && o->sku < c->nskus) {
+            by_sku[o->sku]++;
+        }
+        counted[k] = 1;
+    }
+    for (size_t k = 0; seen && counted && k < c->norders; k++) {
+        if (!counted[k]) {
+            continue;
+        }
+        if (!seen[k]) {
+            unclassified++;
+            continue;
+        }
+        classified++;
+        int desc = 0;
+        for (size_t t = 0; t < nt; t++) {
+            if (seen[k] & (1ULL << t)) {
+                by_theme[t]++;
+                desc |= described_theme(d->themes[t].id);
+            }
+        }
+        described += desc;
+    }
+    put(f, "classified", (double)classified, 1);
+    put(f, "unclassified", (double)unclassified, 1);
+    for (size_t t = 0; t < nt; t++) {
+        char name[40];
+        snprintf(name, sizeof name, "theme_%s", d->themes[t].id);
+        put(f, name, (double)by_theme[t], 1);
+        snprintf(name, sizeof name, "theme_%s_share", d->themes[t].id);
+        put(f, name, ratio(by_theme[t], defects), 0);
+    }
+    put(f, "described", (double)described, 1);
+    put(f, "described_share", ratio(described, defects), 0);
+    long top = by_sku ? top_index(by_sku, c->nskus) : -1;
+    if (top >= 0) {
+        put_text(f, "top_defect_sku", c->skus[top]);
+        put(f, "top_defect_sku_count", (double)by_sku[top], 1);
+    }
+    poa_themes_free(th);
+    free(seen);
+    free(counted);
+    free(by_sku);
+}
+
+/* Tracking: shipments without a tracking number, split into carriers that
+ * do provide tracking (numbers not uploaded) and carriers none of whose
+ * shipments in the window had one (services without tracking), plus
+ * numbers in the wrong format for their carrier. */
+static void vtr_drivers(const poa_case *c, const poa_metric *m, poa_figures *f) {
+    size_t nc = c->ncarriers + 1;
+    long long *tracked = calloc(nc, sizeof *tracked);
+    long long *missing = calloc(nc, sizeof *missing);
+    long long *bad = calloc(nc, sizeof *bad);
+    long long shipments = 0, miss = 0, badfmt = 0, unknown = 0;
+    for (size_t i = 0; tracked && missing && bad && i < c->norders; i++) {
+        const poa_order *o = &c->orders[i];
+        if (o->channel != POA_CH_MFN || o->ship == POA_NO_DAY || o->ship < m->from ||
+            o->ship > m->to) {
+            continue;
+        }
+        shipments++;
+        size_t k =
+            o->carrier != 0xFFFF && o->carrier < c->ncarriers ? o->carrier : c->ncarriers;
+        if (o->tracking == POA_TRACKING_NONE) {
+            missing[k]++;
+            miss++;
+        } else if (o->tracking == POA_TRACKING_INVALID) {
+            bad[k]++;
+            badfmt++;
+        } else {
+            tracked[k]++;
+            unknown += o->tracking == POA_TRACKING_UNKNOWN_CARRIER;
+        }
+    }
+    long long not_uploaded = badfmt, untracked = 0;
+    long top_u = -1, top_b = -1;
+    for (size_t k = 0; tracked && missing && bad && k < nc; k++) {
+        /* Without a carrier name nothing says the service had tracking. */
+        if (k == c->ncarriers || (tracked[k] == 0 && bad[k] == 0)) {
+            untracked += missing[k];
+            if (k < c->ncarriers && missing[k] > 0 &&
+                (top_u < 0 || missing[k] > missing[top_u])) {
+                top_u = (long)k;
+            }
+        } else {
+            not_uploaded += missing[k];
+        }
+        if (k < c->ncarriers && bad[k] + missing[k] > 0 && tracked[k] + bad[k] > 0 &&
+            (top_b < 0 || bad[k] + missing[k] > bad[top_b] + missing[top_b])) {
+            top_b = (long)k;
+        }
+    }
+    long long invalid = miss + badfmt;
+    put(f, "shipments", (double)shipments, 1);
+    put(f, "invalid_tracking", (double)invalid, 1);
+    put(f, "tracking_missing", (double)miss, 1);
+    put(f, "tracking_bad_format", (double)badfmt, 1);
+    put(f, "unknown_carrier", (double)unknown, 1);
+    put(f, "not_uploaded", (double)not_uploaded, 1);
+    put(f, "not_uploaded_share", ratio(not_uploaded, invalid), 0);
+    put(f, "untracked", (double)untracked, 1);
+    put(f, "untracked_share", ratio(untracked, invalid), 0);
+    if (top_u >= 0) {
+        put_text(f, "top_untracked_carrier", c->carriers[top_u]);
+        put(f, "top_untracked_count", (double)missing[top_u], 1);
+    }
+    if (top_b >= 0) {
+        put_text(f, "top_bad_carrier", c->carriers[top_b]);
+        put(f, "top_bad_count", (double)(bad[top_b] + missing[top_b]), 1);
+    }
+    free(tracked);
+    free(missing);
+    free(bad);
+}
+
+/* Returns: late answers versus invalid rejections. Hook: the returns
+ * report is not ingested yet, so no driver is computed and the RDR causes
+ * are never claimed; their drivers are listed in rdr_driver_names. */
+static void rdr_drivers(const poa_case *c, const poa_metric *m, poa_figures *f) {
+    (void)c;
+    (void)m;
+    (void)f;
+}
+
+/* ---- What-ifs from the remedy parameters ----------------------------- */
 
 /* Replay the window as if every handling time shorter than `days`
  * business days had been `days`: the expected ship day moves later, which
@@ -138,7 +804,7 @@ static void lsr_what_if_handling(const poa_case *c, const poa_metric *m, int32_t
         poa_order moved = *o;
         int handling =
             poa_business_days_between(c->marketplace, o->purchase, o->latest_ship);
-        if (handling < days) {
+        if (o->purchase != POA_NO_DAY && handling < days) {
             int32_t day = o->purchase;
             for (int k = 0; k < days;) {
                 day++;
@@ -163,6 +829,66 @@ static void lsr_what_if_handling(const poa_case *c, const poa_metric *m, int32_t
     w->rate_after = den ? (double)num / (double)den : 0;
 }
 
+/* Replay the window as if every parcel had been confirmed on the day of
+ * its carrier's first scan (when that came earlier than the confirmation). */
+static void lsr_what_if_confirm_on_scan(const poa_case *c, const poa_metric *m,
+                                        int32_t as_of, poa_what_if *w) {
+    long long num = 0, den = 0;
+    for (size_t i = 0; i < c->norders; i++) {
+        const poa_order *o = &c->orders[i];
+        if (o->channel != POA_CH_MFN || o->status == POA_ORDER_CANCELLED ||
+            o->latest_ship == POA_NO_DAY || o->latest_ship < m->from ||
+            o->latest_ship > m->to) {
+            continue;
+        }
+        poa_order moved = *o;
+        if (o->first_scan != POA_NO_DAY && o->first_scan <= as_of &&
+            (o->ship == POA_NO_DAY || o->first_scan < o->ship)) {
+            moved.ship = o->first_scan;
+        }
+        int late = poa_order_late(&moved, as_of);
+        if (late < 0) {
+            continue;
+        }
+        den++;
+        num += late;
+    }
+    w->numerator_before = m->numerator;
+    w->denominator_before = m->denominator;
+    w->numerator_after = num;
+    w->denominator_after = den;
+    w->rate_after = den ? (double)num / (double)den : 0;
+}
+
+static void what_if(poa_finding *f, const poa_case *c, const poa_metric *r,
+                    int32_t as_of) {
+    const poa_cause_def *cause = f->cause;
+    for (size_t p = 0; p < cause->nremedy && !f->has_what_if; p++) {
+        const poa_param *rp = &cause->remedy[p];
+        if (strcmp(r->id, "lsr") != 0) {
+            continue;
+        }
+        if (strcmp(rp->name, "handling_days") == 0) {
+            lsr_what_if_handling(c, r, as_of, (int)rp->value, &f->what_if);
+            f->what_if.change = "handling_days";
+            put(&f->figures, "what_if_days", rp->value, 1);
+        } else if (strcmp(rp->name, "confirm_on_scan") == 0 && rp->value != 0) {
+            lsr_what_if_confirm_on_scan(c, r, as_of, &f->what_if);
+            f->what_if.change = "confirm_on_scan";
+        } else {
+            continue;
+        }
+        f->has_what_if = 1;
+        put(&f->figures, "what_if_late", (double)f->what_if.numerator_after, 1);
+        put(&f->figures, "what_if_denominator", (double)f->what_if.denominator_after, 1);
+        put(&f->figures, "what_if_rate", f->what_if.rate_after, 0);
+        put(&f->figures, "what_if_avoided",
+            (double)(f->what_if.numerator_before - f->what_if.numerator_after), 1);
+    }
+}
+
+/* ---- Findings ---------------------------------------------------------- */
+
 static int conditions_hold(const poa_cause_def *cause, const poa_figures *f) {
     for (size_t i = 0; i < cause->nwhen; i++) {
         const poa_figure *g = poa_figures_get(f, cause->when[i].driver);
@@ -174,29 +900,35 @@ static int conditions_hold(const poa_cause_def *cause, const poa_figures *f) {
     return 1;
 }
 
-static int metric_rank(const poa_metric *m) {
-    return m->def->contractual ? 0 : 1;
+/* 0: the notice names the metric; 1: contractual; 2: indicator. */
+static int metric_rank(const poa_case *c, const poa_metric *m) {
+    for (size_t i = 0; i < c->info.nnotice_causes; i++) {
+        if (strcmp(c->info.notice_causes[i], m->id) == 0) {
+            return 0;
+        }
+    }
+    return m->def->contractual ? 1 : 2;
 }
 
-static int cmp_failed(const void *a, const void *b) {
-    const poa_metric *x = *(const poa_metric *const *)a,
-                     *y = *(const poa_metric *const *)b;
-    int rx = metric_rank(x), ry = metric_rank(y);
-    if (rx != ry) {
-        return rx - ry;
+/* Stable order of the failed metrics: rank, then rule-table order. */
+static void order_failed(const poa_case *c, const poa_metric **v, size_t n) {
+    for (size_t i = 1; i < n; i++) {
+        const poa_metric *x = v[i];
+        size_t j = i;
+        while (j > 0 && (metric_rank(c, v[j - 1]) > metric_rank(c, x) ||
+                         (metric_rank(c, v[j - 1]) == metric_rank(c, x) &&
+                          v[j - 1]->def > x->def))) {
+            v[j] = v[j - 1];
+            j--;
+        }
+        v[j] = x;
     }
-    return (x > y) - (x < y); /* rule-table order */
 }
 
 static int cmp_finding(const void *a, const void *b) {
     const poa_finding *x = a, *y = b;
-    int mx = x->metric ? metric_rank(x->metric) : 2,
-        my = y->metric ? metric_rank(y->metric) : 2;
-    if (mx != my) {
-        return mx - my;
-    }
-    if (x->metric != y->metric) {
-        return (x->metric > y->metric) - (x->metric < y->metric);
+    if (x->order != y->order) {
+        return x->order < y->order ? -1 : 1;
     }
     if (x->share != y->share) {
         return x->share < y->share ? 1 : -1;
@@ -231,45 +963,45 @@ poa_status poa_diagnose(poa_diagnosis **out, const poa_case *c, const poa_metric
             }
         }
     }
-    qsort(dx->failed, dx->nfailed, sizeof *dx->failed, cmp_failed);
+    order_failed(c, dx->failed, dx->nfailed);
+    /* Policy causes come from the notice: after the metrics it names,
+     * before those it does not. */
+    size_t named = 0;
+    while (named < dx->nfailed && metric_rank(c, dx->failed[named]) == 0) {
+        named++;
+    }
     for (size_t k = 0; k < dx->nfailed; k++) {
         const poa_metric *r = dx->failed[k];
         poa_figures drivers = {0};
         metric_figures(&drivers, r);
         if (strcmp(r->id, "lsr") == 0) {
             lsr_drivers(c, d, r, m->as_of, &drivers);
+        } else if (strcmp(r->id, "cr") == 0) {
+            cr_drivers(c, r, &drivers);
+        } else if (strcmp(r->id, "odr") == 0) {
+            odr_drivers(c, d, r, m->as_of, &drivers);
+        } else if (strcmp(r->id, "vtr") == 0) {
+            vtr_drivers(c, r, &drivers);
+        } else if (strcmp(r->id, "rdr") == 0) {
+            rdr_drivers(c, r, &drivers);
         }
         size_t before = dx->nfindings;
         for (size_t i = 0; i < d->ncauses; i++) {
             const poa_cause_def *cause = &d->causes[i];
-            if (strcmp(cause->metric, r->id) != 0 || !conditions_hold(cause, &drivers)) {
+            /* A cause without detection conditions could never be told
+             * from the data: it is not claimed. */
+            if (strcmp(cause->metric, r->id) != 0 || cause->nwhen == 0 ||
+                !conditions_hold(cause, &drivers)) {
                 continue;
             }
             poa_finding *f = &dx->findings[dx->nfindings++];
             f->cause = cause;
             f->metric = r;
+            f->order = (int)(k < named ? k : k + 1);
             f->figures = drivers;
             const poa_figure *share = poa_figures_get(&drivers, cause->share);
             f->share = share && !share->text ? share->value : 0;
-            for (size_t p = 0; p < cause->nremedy; p++) {
-                if (strcmp(cause->remedy[p].name, "handling_days") == 0 &&
-                    strcmp(r->id, "lsr") == 0) {
-                    f->has_what_if = 1;
-                    lsr_what_if_handling(c, r, m->as_of, (int)cause->remedy[p].value,
-                                         &f->what_if);
-                    f->what_if.change = "handling_days";
-                    put(&f->figures, "what_if_days", cause->remedy[p].value, 1);
-                    put(&f->figures, "what_if_late", (double)f->what_if.numerator_after,
-                        1);
-                    put(&f->figures, "what_if_denominator",
-                        (double)f->what_if.denominator_after, 1);
-                    put(&f->figures, "what_if_rate", f->what_if.rate_after, 0);
-                    put(&f->figures, "what_if_avoided",
-                        (double)(f->what_if.numerator_before -
-                                 f->what_if.numerator_after),
-                        1);
-                }
-            }
+            what_if(f, c, r, m->as_of);
         }
         if (dx->nfindings == before) {
             dx->unexplained[dx->nunexplained++] = r->id;
@@ -278,11 +1010,11 @@ poa_status poa_diagnose(poa_diagnosis **out, const poa_case *c, const poa_metric
     /* Policy causes the notice names (case.xml): no metric to test, the
      * notice itself is the evidence. */
     for (size_t n = 0; n < c->info.nnotice_causes; n++) {
-        const char *named = c->info.notice_causes[n];
+        const char *type = c->info.notice_causes[n];
         for (size_t i = 0; i < d->ncauses; i++) {
             const poa_cause_def *cause = &d->causes[i];
             if (cause->metric[0] ||
-                (strcmp(cause->id, named) != 0 && strcmp(cause->notice, named) != 0)) {
+                (strcmp(cause->id, type) != 0 && strcmp(cause->notice, type) != 0)) {
                 continue;
             }
             int seen = 0;
@@ -295,9 +1027,12 @@ poa_status poa_diagnose(poa_diagnosis **out, const poa_case *c, const poa_metric
             poa_finding *f = &dx->findings[dx->nfindings++];
             f->cause = cause;
             f->share = 1.0;
+            f->order = (int)named;
         }
     }
-    qsort(dx->findings, dx->nfindings, sizeof *dx->findings, cmp_finding);
+    if (dx->nfindings > 1) {
+        qsort(dx->findings, dx->nfindings, sizeof *dx->findings, cmp_finding);
+    }
     *out = dx;
     return POA_OK;
 }

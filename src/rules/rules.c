@@ -186,6 +186,12 @@ poa_status poa_rules_apply(poa_remedies **out, const poa_diagnosis *dx, const po
             st = render_list(f->cause->evidence, f->cause->nevidence, ctx, lang, name,
                              &rem->evidence, &rem->nevidence, &rem->missing_facts, err);
         }
+        if (st == POA_OK) {
+            rem->policy = strdup(poa_ltext_get(&f->cause->policy, lang));
+            if (!rem->policy) {
+                st = poa_error_set(err, POA_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            }
+        }
         json_decref(ctx);
     }
     if (st != POA_OK) {
@@ -208,6 +214,7 @@ void poa_remedies_free(poa_remedies *r) {
         free_list(rem->actions, rem->nactions);
         free_list(rem->prevent, rem->nprevent);
         free_list(rem->evidence, rem->nevidence);
+        free(rem->policy);
     }
     free(r->items);
     free(r);
@@ -273,6 +280,55 @@ size_t poa_rules_check(const poa_data *d, const poa_warner *w) {
             poa_warn(w, path, 0, 0,
                      "cause %s: neither a metric nor a notice type detects it", c->id);
             problems++;
+        }
+        if (c->policy.count) {
+            check_text(&c->policy, c->id, "policy", w, &problems, path);
+        }
+        if (c->metric[0] && c->nwhen == 0) {
+            poa_warn(w, path, 0, 0,
+                     "cause %s: no <when> condition — the data could never show it",
+                     c->id);
+            problems++;
+        }
+        for (size_t k = 0; c->metric[0] && k < c->nwhen; k++) {
+            if (!poa_diagnose_driver_known(d, c->metric, c->when[k].driver)) {
+                poa_warn(w, path, 0, 0, "cause %s: unknown %s driver '%s' in <when>",
+                         c->id, c->metric, c->when[k].driver);
+                problems++;
+            }
+        }
+        if (c->metric[0] && c->share[0] &&
+            !poa_diagnose_driver_known(d, c->metric, c->share)) {
+            poa_warn(w, path, 0, 0, "cause %s: unknown %s driver '%s' as share", c->id,
+                     c->metric, c->share);
+            problems++;
+        }
+        for (size_t k = 0; k < i; k++) {
+            if (c->notice[0] && strcmp(d->causes[k].notice, c->notice) == 0) {
+                poa_warn(w, path, 0, 0,
+                         "cause %s: notice type '%s' already names cause %s", c->id,
+                         c->notice, d->causes[k].id);
+                problems++;
+            }
+        }
+    }
+    for (size_t i = 0; i < d->nmetrics; i++) {
+        /* check_text words it as a cause; the id says which metric. */
+        check_text(&d->metrics[i].name, d->metrics[i].id, "metric name", w, &problems,
+                   path);
+    }
+    static const char *const langs[] = {"en", "nl", "sv", "es", "da", "zh"};
+    for (size_t i = 0; i < d->nthemes; i++) {
+        for (size_t l = 0; l < 6; l++) {
+            int found = 0;
+            for (size_t k = 0; k < d->themes[i].npatterns; k++) {
+                found |= strcmp(d->themes[i].patterns[k].lang, langs[l]) == 0;
+            }
+            if (!found) {
+                poa_warn(w, path, 0, 0, "theme %s: no phrase in '%s'", d->themes[i].id,
+                         langs[l]);
+                problems++;
+            }
         }
     }
     return problems;

@@ -1,0 +1,588 @@
+/* Diagnosis on hand-built cases: for each metric root cause one case whose
+ * data shows it and one whose data does not, the ranking by share, and the
+ * complaint themes of feedback in every language.
+ *
+ * Calendar (UK marketplace, weekend Sat/Sun): 2026-11-10 is a Tuesday,
+ * 11-13 a Friday. As of 2026-11-30 the windows are: LSR 30 days
+ * 11-01..11-30; CR 7 days lag 1 11-23..11-29; ODR 60 days lag 15
+ * 09-17..11-15; VTR 30 days lag 10 10-22..11-20. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "common/testutil.h"
+#include "poagen/date.h"
+#include "poagen/diagnose.h"
+#include "poagen/ingest.h"
+#include "poagen/metrics.h"
+
+#define H                                                                                \
+    "amazon-order-id\tpurchase-date\torder-status\tfulfillment-channel\tsku\t"           \
+    "latest-ship-date\tship-date\tfirst-scan-date\tcarrier\ttracking-number\t"           \
+    "cancelled-by\tcancel-reason\n"
+
+typedef struct {
+    char *text;
+    size_t len, cap;
+    int next_id;
+} sb;
+
+static void add(sb *b, const char *s) {
+    size_t n = strlen(s);
+    if (b->len + n + 1 > b->cap) {
+        b->cap = (b->len + n + 1) * 2;
+        b->text = realloc(b->text, b->cap);
+        assert_non_null(b->text);
+    }
+    memcpy(b->text + b->len, s, n + 1);
+    b->len += n;
+}
+
+/* n orders alike; returns the id of the first. */
+static int orders(sb *b, int n, const char *purchase, const char *status,
+                  const char *latest, const char *ship, const char *scan,
+                  const char *carrier, const char *tracking, const char *reason) {
+    int first = b->next_id + 1;
+    for (int i = 0; i < n; i++) {
+        char row[512];
+        int id = ++b->next_id;
+        snprintf(row, sizeof row,
+                 "202-%07d-%07d\t%sT10:00:00+00:00\t%s\tMerchant\tSKU-%d\t%s\t%s\t%s\t%"
+                 "s\t%s\t%"
+                 "s\t%s\n",
+                 id, id, purchase, status, id % 3, latest, ship, scan, carrier, tracking,
+                 reason[0] ? "seller" : "", reason);
+        add(b, row);
+    }
+    return first;
+}
+
+typedef struct {
+    char *dir;
+    poa_data *data;
+    poa_case *kase;
+    poa_metrics *metrics;
+    poa_diagnosis *dx;
+} fixture;
+
+static void load(fixture *f, const char *orders_text, const char *feedback,
+                 const char *notice_cause) {
+    f->dir = test_mkdtemp();
+    assert_non_null(f->dir);
+    test_write(f->dir, "orders.txt", orders_text);
+    if (feedback) {
+        test_write(f->dir, "feedback.txt", feedback);
+    }
+    if (notice_cause) {
+        char xml[1024];
+        snprintf(
+            xml, sizeof xml,
+            "<?xml version=\"1.0\"?>\n<case xmlns=\"urn:poagen:case:1\" "
+            "version=\"1\"><seller><name>Test Ltd</name></seller>"
+            "<marketplace>Amazon.co.uk</marketplace><account status=\"deactivated\"/>"
+            "<notice date=\"2026-11-30\"><cause>%s</cause></notice>"
+            "<signature><name>A. Seller</name></signature></case>\n",
+            notice_cause);
+        test_write(f->dir, "case.xml", xml);
+    }
+    f->data = test_load_data();
+    assert_non_null(f->data);
+    poa_error e;
+    poa_ingest_options io = {"Amazon.co.uk", NULL, 0, NULL};
+    if (poa_case_load(&f->kase, f->dir, f->data, &io, &e) != POA_OK) {
+        fail_msg("%s:%u:%u: %s", e.file, e.line, e.column, e.message);
+    }
+    poa_metrics_options mo = {POA_NO_DAY};
+    assert_int_equal(poa_parse_iso_day("2026-11-30", 10, 0, &mo.as_of, NULL), 0);
+    assert_int_equal(poa_metrics_compute(&f->metrics, f->kase, f->data, &mo, &e), POA_OK);
+    assert_int_equal(poa_diagnose(&f->dx, f->kase, f->metrics, f->data, &e), POA_OK);
+}
+
+static void unload(fixture *f) {
+    poa_diagnosis_free(f->dx);
+    poa_metrics_free(f->metrics);
+    poa_case_free(f->kase);
+    poa_data_free(f->data);
+    test_rmtree(f->dir);
+    free(f->dir);
+}
+
+static const poa_finding *finding(const fixture *f, const char *cause) {
+    for (size_t i = 0; i < f->dx->nfindings; i++) {
+        if (strcmp(f->dx->findings[i].cause->id, cause) == 0) {
+            return &f->dx->findings[i];
+        }
+    }
+    return NULL;
+}
+
+static double fig(const poa_finding *x, const char *name) {
+    const poa_figure *g = poa_figures_get(&x->figures, name);
+    assert_non_null(g);
+    return g->value;
+}
+
+static int unexplained(const fixture *f, const char *metric) {
+    for (size_t i = 0; i < f->dx->nunexplained; i++) {
+        if (strcmp(f->dx->unexplained[i], metric) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* 100 on-time orders: bought Tue 11-10, due Fri 11-13 (3 business days),
+ * confirmed the same Tuesday. */
+static void on_time(sb *b, const char *carrier, const char *tracking) {
+    orders(b, 100, "2026-11-10", "Shipped", "2026-11-13", "2026-11-10", "", carrier,
+           tracking, "");
+}
+
+/* 10 late orders bought Tue 11-10, due Wed 11-11 (1 business day),
+ * confirmed Thu 11-12: every late order had a short handling time. */
+static void test_lsr_handling_shown(void **state) {
+    (void)state;
+    sb b = {0};
+    add(&b, H);
+    on_time(&b, "", "");
+    orders(&b, 10, "2026-11-10", "Shipped", "2026-11-11", "2026-11-12", "", "", "", "");
+    fixture f;
+    load(&f, b.text, NULL, NULL);
+    const poa_finding *x = finding(&f, "lsr_handling");
+    assert_non_null(x);
+    assert_int_equal((int)fig(x, "late"), 10);
+    assert_int_equal((int)fig(x, "short_late"), 10);
+    assert_int_equal((int)fig(x, "late_h1"), 10);
+    assert_int_equal((int)fig(x, "ontime_h3plus"), 100);
+    assert_true(x->share == 1.0);
+    /* With 3 days' handling all 10 would have been on time. */
+    assert_true(x->has_what_if);
+    assert_int_equal(x->what_if.numerator_after, 0);
+    assert_int_equal(x->what_if.denominator_after, 110);
+    assert_null(finding(&f, "lsr_weekend"));
+    assert_null(finding(&f, "lsr_confirmation"));
+    assert_null(finding(&f, "lsr_carrier"));
+    unload(&f);
+    free(b.text);
+}
+
+/* 10 late orders with 3 business days' handling (due 11-13, confirmed
+ * Mon 11-16), bought on a Tuesday, no scan, no carrier: no cause the data
+ * supports, so LSR stays unexplained. */
+static void test_lsr_not_shown(void **state) {
+    (void)state;
+    sb b = {0};
+    add(&b, H);
+    on_time(&b, "", "");
+    orders(&b, 10, "2026-11-10", "Shipped", "2026-11-13", "2026-11-16", "", "", "", "");
+    fixture f;
+    load(&f, b.text, NULL, NULL);
+    /* LSR leads (contractual); VTR fails too, as nothing has tracking. */
+    assert_string_equal(f.dx->failed[0]->id, "lsr");
+    for (size_t i = 0; i < f.dx->nfindings; i++) {
+        assert_string_not_equal(f.dx->findings[i].metric->id, "lsr");
+    }
+    assert_true(unexplained(&f, "lsr"));
+    unload(&f);
+    free(b.text);
+}
+
+/* 8 late orders bought Fri 11-13, due Wed 11-18 (3 business days),
+ * confirmed 11-19: off-day orders, with 3 days' handling. */
+static void test_lsr_weekend_shown(void **state) {
+    (void)state;
+    sb b = {0};
+    add(&b, H);
+    on_time(&b, "", "");
+    orders(&b, 8, "2026-11-13", "Shipped", "2026-11-18", "2026-11-19", "", "", "", "");
+    fixture f;
+    load(&f, b.text, NULL, NULL);
+    const poa_finding *x = finding(&f, "lsr_weekend");
+    assert_non_null(x);
+    assert_int_equal((int)fig(x, "offday_late"), 8);
+    assert_int_equal((int)fig(x, "weekend_late"), 8);
+    assert_int_equal((int)fig(x, "late_fri"), 8);
+    /* All late orders are off-day ones, against 8 of 108 overall. */
+    assert_true(fig(x, "offday_lift") > 13.4 && fig(x, "offday_lift") < 13.6);
+    assert_null(finding(&f, "lsr_handling"));
+    unload(&f);
+    free(b.text);
+}
+
+/* 5 late orders whose parcel was scanned on the due day 11-13 but
+ * confirmed on 11-16; 5 more late without a scan. */
+static void test_lsr_confirmation_shown(void **state) {
+    (void)state;
+    sb b = {0};
+    add(&b, H);
+    on_time(&b, "", "");
+    orders(&b, 5, "2026-11-10", "Shipped", "2026-11-13", "2026-11-16", "2026-11-13", "",
+           "", "");
+    orders(&b, 5, "2026-11-10", "Shipped", "2026-11-13", "2026-11-16", "", "", "", "");
+    fixture f;
+    load(&f, b.text, NULL, NULL);
+    const poa_finding *x = finding(&f, "lsr_confirmation");
+    assert_non_null(x);
+    assert_int_equal((int)fig(x, "late_confirmation"), 5);
+    assert_int_equal((int)fig(x, "late_no_scan"), 5);
+    assert_true(x->share == 0.5);
+    /* Confirmed on the scan day, the 5 would have been on time. */
+    assert_true(x->has_what_if);
+    assert_int_equal(x->what_if.numerator_after, 5);
+    unload(&f);
+    free(b.text);
+}
+
+/* Confirmation after a late scan is late dispatch, not late entry. */
+static void test_lsr_confirmation_not_shown(void **state) {
+    (void)state;
+    sb b = {0};
+    add(&b, H);
+    on_time(&b, "", "");
+    orders(&b, 10, "2026-11-10", "Shipped", "2026-11-13", "2026-11-16", "2026-11-16", "",
+           "", "");
+    fixture f;
+    load(&f, b.text, NULL, NULL);
+    assert_null(finding(&f, "lsr_confirmation"));
+    assert_true(unexplained(&f, "lsr"));
+    unload(&f);
+    free(b.text);
+}
+
+/* 10 late orders with Evri, none late with DPD (100 on time). */
+static void test_lsr_carrier_shown(void **state) {
+    (void)state;
+    sb b = {0};
+    add(&b, H);
+    on_time(&b, "DPD", "12345678901234");
+    orders(&b, 10, "2026-11-10", "Shipped", "2026-11-13", "2026-11-16", "", "Evri",
+           "H123456789ABCDEF", "");
+    fixture f;
+    load(&f, b.text, NULL, NULL);
+    const poa_finding *x = finding(&f, "lsr_carrier");
+    assert_non_null(x);
+    const poa_figure *g = poa_figures_get(&x->figures, "top_carrier");
+    assert_non_null(g);
+    assert_string_equal(g->text, "Evri");
+    assert_int_equal((int)fig(x, "top_carrier_late"), 10);
+    assert_true(fig(x, "top_carrier_rate") == 1.0);
+    unload(&f);
+    free(b.text);
+}
+
+/* The same late orders spread over both carriers (5 each, 50 on time
+ * each): no carrier stands out. */
+static void test_lsr_carrier_not_shown(void **state) {
+    (void)state;
+    sb b = {0};
+    add(&b, H);
+    orders(&b, 50, "2026-11-10", "Shipped", "2026-11-13", "2026-11-10", "", "DPD",
+           "12345678901234", "");
+    orders(&b, 50, "2026-11-10", "Shipped", "2026-11-13", "2026-11-10", "", "Evri",
+           "H123456789ABCDEF", "");
+    orders(&b, 5, "2026-11-10", "Shipped", "2026-11-13", "2026-11-16", "", "DPD",
+           "12345678901234", "");
+    orders(&b, 5, "2026-11-10", "Shipped", "2026-11-13", "2026-11-16", "", "Evri",
+           "H123456789ABCDEF", "");
+    fixture f;
+    load(&f, b.text, NULL, NULL);
+    assert_null(finding(&f, "lsr_carrier"));
+    unload(&f);
+    free(b.text);
+}
+
+/* 12 late with short handling (Tue) and 8 late off-day orders (Fri, long
+ * handling): shares 12/20 = 0.6 and 8/20 = 0.4; the handling cause ranks
+ * first. */
+static void test_lsr_ranking(void **state) {
+    (void)state;
+    sb b = {0};
+    add(&b, H);
+    on_time(&b, "", "");
+    orders(&b, 8, "2026-11-13", "Shipped", "2026-11-18", "2026-11-19", "", "", "", "");
+    orders(&b, 12, "2026-11-10", "Shipped", "2026-11-11", "2026-11-12", "", "", "", "");
+    fixture f;
+    load(&f, b.text, NULL, NULL);
+    /* The LSR findings come first (contractual), then VTR's (no tracking). */
+    assert_true(f.dx->nfindings >= 2);
+    assert_true(f.dx->nfindings < 3 || strcmp(f.dx->findings[2].metric->id, "lsr") != 0);
+    assert_string_equal(f.dx->findings[0].cause->id, "lsr_handling");
+    assert_string_equal(f.dx->findings[1].cause->id, "lsr_weekend");
+    assert_true(f.dx->findings[0].share == 0.6);
+    assert_true(f.dx->findings[1].share == 0.4);
+    unload(&f);
+    free(b.text);
+}
+
+/* CR: 40 shipped orders bought 11-24 plus cancellations of that day. */
+static void cr_case(fixture *f, int n1, const char *r1, int n2, const char *r2) {
+    sb b = {0};
+    add(&b, H);
+    orders(&b, 40, "2026-11-24", "Shipped", "2026-11-27", "2026-11-24", "", "", "", "");
+    orders(&b, n1, "2026-11-24", "Cancelled", "", "", "", "", "", r1);
+    if (n2) {
+        orders(&b, n2, "2026-11-24", "Cancelled", "", "", "", "", "", r2);
+    }
+    load(f, b.text, NULL, NULL);
+    free(b.text);
+}
+
+static void test_cr_causes(void **state) {
+    (void)state;
+    static const char *const reasons[][2] = {
+        {"NoInventory", "cr_stockout"},
+        {"PricingError", "cr_pricing"},
+        {"ShippingAddressUndeliverable", "cr_address"}};
+    for (size_t i = 0; i < 3; i++) {
+        fixture f;
+        cr_case(&f, 3, reasons[i][0], 0, NULL);
+        assert_int_equal(f.dx->nfindings, 1);
+        assert_string_equal(f.dx->findings[0].cause->id, reasons[i][1]);
+        assert_int_equal((int)fig(&f.dx->findings[0], "cancelled"), 3);
+        unload(&f);
+    }
+    /* A reason code behind none of the causes: nothing is claimed. */
+    fixture f;
+    cr_case(&f, 3, "GeneralAdjustment", 0, NULL);
+    assert_int_equal(f.dx->nfindings, 0);
+    assert_true(unexplained(&f, "cr"));
+    unload(&f);
+}
+
+/* 4 stock-outs and 2 pricing errors: shares 4/6 and 2/6. */
+static void test_cr_ranking(void **state) {
+    (void)state;
+    fixture f;
+    cr_case(&f, 2, "PricingError", 4, "NoInventory");
+    assert_int_equal(f.dx->nfindings, 2);
+    assert_string_equal(f.dx->findings[0].cause->id, "cr_stockout");
+    assert_string_equal(f.dx->findings[1].cause->id, "cr_pricing");
+    unload(&f);
+}
+
+/* ODR: 100 orders bought 10-01 (ids 1..100), 1-star feedback on 3. */
+static void odr_case(fixture *f, const char *c1, const char *c2, const char *c3) {
+    sb b = {0};
+    add(&b, H);
+    orders(&b, 100, "2026-10-01", "Shipped", "2026-10-02", "2026-10-01", "", "", "", "");
+    char fb[2048];
+    snprintf(fb, sizeof fb,
+             "Date\tRating\tComments\tYour Response\tOrder ID\tRater Email\n"
+             "10/10/26\t1\t%s\t\t202-0000001-0000001\t\n"
+             "10/10/26\t1\t%s\t\t202-0000002-0000002\t\n"
+             "10/10/26\t2\t%s\t\t202-0000003-0000003\t\n",
+             c1, c2, c3);
+    load(f, b.text, fb, NULL);
+    free(b.text);
+}
+
+static void test_odr_themes_shown(void **state) {
+    (void)state;
+    fixture f;
+    odr_case(&f, "Arrived broken.", "The box was crushed and the mug cracked.",
+             "Seller never replied to my messages.");
+    assert_int_equal(f.dx->nfailed, 1);
+    assert_string_equal(f.dx->failed[0]->id, "odr");
+    const poa_finding *x = finding(&f, "odr_damaged");
+    assert_non_null(x);
+    assert_int_equal((int)fig(x, "theme_damaged"), 2);
+    assert_int_equal((int)fig(x, "negative_feedback"), 3);
+    /* One of three comments on communication: 0.33 >= 0.2 but only 1 < 2. */
+    assert_null(finding(&f, "odr_communication"));
+    assert_null(finding(&f, "odr_counterfeit"));
+    unload(&f);
+
+    odr_case(&f, "Fake! Not the real brand.", "Ok", "Fine");
+    x = finding(&f, "odr_counterfeit");
+    assert_non_null(x);
+    assert_int_equal((int)fig(x, "theme_inauthentic"), 1);
+    assert_int_equal((int)fig(x, "unclassified"), 2);
+    unload(&f);
+}
+
+/* Two of three defects on one theme: its cause, and no other. */
+static void test_odr_each_cause(void **state) {
+    (void)state;
+    static const char *const cases[][2] = {
+        {"Wrong size, not as described", "odr_not_as_described"},
+        {"Never arrived", "odr_not_received"},
+        {"Arrived a week late", "odr_late_delivery"},
+        {"No reply to my messages", "odr_communication"},
+        {"Product had expired", "odr_not_as_described"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        fixture f;
+        odr_case(&f, cases[i][0], cases[i][0], "Meh");
+        if (f.dx->nfindings != 1 ||
+            strcmp(f.dx->findings[0].cause->id, cases[i][1]) != 0) {
+            fail_msg("'%s': %zu findings, first %s", cases[i][0], f.dx->nfindings,
+                     f.dx->nfindings ? f.dx->findings[0].cause->id : "-");
+        }
+        unload(&f);
+    }
+}
+
+static void test_odr_themes_not_shown(void **state) {
+    (void)state;
+    fixture f;
+    odr_case(&f, "Not happy.", "Meh", "Would not buy again");
+    assert_int_equal(f.dx->nfindings, 0);
+    assert_true(unexplained(&f, "odr"));
+    unload(&f);
+}
+
+/* VTR: 100 DPD shipments with valid numbers on 11-10, plus 10 without. */
+static void test_vtr_causes(void **state) {
+    (void)state;
+    sb b = {0};
+    add(&b, H);
+    on_time(&b, "DPD", "12345678901234");
+    orders(&b, 10, "2026-11-10", "Shipped", "2026-11-13", "2026-11-10", "", "DPD", "",
+           "");
+    fixture f;
+    load(&f, b.text, NULL, NULL);
+    free(b.text);
+    const poa_finding *x = finding(&f, "vtr_not_uploaded");
+    assert_non_null(x);
+    assert_int_equal((int)fig(x, "not_uploaded"), 10);
+    assert_int_equal((int)fig(x, "untracked"), 0);
+    assert_null(finding(&f, "vtr_untracked_carrier"));
+    unload(&f);
+
+    /* The 10 go with a letter service none of whose parcels has tracking. */
+    b = (sb){0};
+    add(&b, H);
+    on_time(&b, "DPD", "12345678901234");
+    orders(&b, 10, "2026-11-10", "Shipped", "2026-11-13", "2026-11-10", "", "Letter Post",
+           "", "");
+    load(&f, b.text, NULL, NULL);
+    free(b.text);
+    x = finding(&f, "vtr_untracked_carrier");
+    assert_non_null(x);
+    assert_int_equal((int)fig(x, "untracked"), 10);
+    assert_null(finding(&f, "vtr_not_uploaded"));
+    unload(&f);
+}
+
+/* A policy notice names its cause; the IP routes are told apart. */
+static void test_notice_causes(void **state) {
+    (void)state;
+    sb b = {0};
+    add(&b, H);
+    on_time(&b, "DPD", "12345678901234");
+    fixture f;
+    load(&f, b.text, NULL, "ip_dispute");
+    assert_int_equal(f.dx->nfindings, 1);
+    assert_string_equal(f.dx->findings[0].cause->id, "ip_dispute");
+    assert_null(f.dx->findings[0].metric);
+    unload(&f);
+    load(&f, b.text, NULL, "ip");
+    assert_int_equal(f.dx->nfindings, 1);
+    assert_string_equal(f.dx->findings[0].cause->id, "ip_remediate");
+    unload(&f);
+    free(b.text);
+}
+
+/* Feedback in each language, classified after case folding and without
+ * accents; Chinese without word boundaries. */
+static void test_themes_every_language(void **state) {
+    (void)state;
+    poa_data *d = test_load_data();
+    assert_non_null(d);
+    poa_themes *t = poa_themes_new(d);
+    assert_non_null(t);
+    static const char *const cases[][2] = {
+        {"COUNTERFEIT product, total rip-off", "inauthentic"},
+        {"Dit is namaak, geen origineel", "inauthentic"},
+        {"Förfalskad vara", "inauthentic"},
+        {"Producto FALSIFICADO", "inauthentic"},
+        {"Det er en falsk vare", "inauthentic"},
+        {"收到的是假货,非常失望", "inauthentic"},
+        {"Pakket kwam kapot aan", "damaged"},
+        {"Varan var trasig", "damaged"},
+        {"Llegó dañado", "damaged"},
+        {"Varen var beskadiget", "damaged"},
+        {"外包装破损严重", "damaged"},
+        {"Never arrived", "not_received"},
+        {"Nooit ontvangen", "not_received"},
+        {"No llegó nunca, nunca llegó", "not_received"},
+        {"Pakken er ikke modtaget", "not_received"},
+        {"一直没收到货", "not_received"},
+        {"Levering was te laat", "late"},
+        {"Leveransen var försenad", "late"},
+        {"Llegó muy tarde", "late"},
+        {"Pakken var forsinket", "late"},
+        {"发货太慢了", "late"},
+        {"Wrong size, not as described", "not_as_described"},
+        {"Niet zoals beschreven", "not_as_described"},
+        {"Inte som beskrivet", "not_as_described"},
+        {"No coincide con la foto", "not_as_described"},
+        {"Forkert farve", "not_as_described"},
+        {"与描述不符", "not_as_described"},
+        {"Geen reactie op mijn vragen", "communication"},
+        {"Inget svar från säljaren", "communication"},
+        {"El vendedor no responde", "communication"},
+        {"Sælger svarer ikke", "communication"},
+        {"卖家不回复消息", "communication"},
+        {"Item had clearly been used", "used_as_new"},
+        {"Tweedehands geleverd", "used_as_new"},
+        {"Begagnad vara", "used_as_new"},
+        {"Era de segunda mano", "used_as_new"},
+        {"Allerede åbnet", "used_as_new"},
+        {"收到的是二手货", "used_as_new"},
+        {"Expired cream", "expired"},
+        {"Houdbaarheidsdatum verlopen", "expired"},
+        {"Utgången", "expired"},
+        {"Producto caducado", "expired"},
+        {"Udløbet dato", "expired"},
+        {"商品已过期", "expired"},
+        /* Accents dropped by the buyer still match. */
+        {"Lego danado", "damaged"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        unsigned long long bits =
+            poa_themes_classify(t, cases[i][0], strlen(cases[i][0]));
+        int found = 0;
+        for (size_t k = 0; k < d->nthemes; k++) {
+            if ((bits >> k) & 1) {
+                found |= strcmp(d->themes[k].id, cases[i][1]) == 0;
+            }
+        }
+        if (!found) {
+            fail_msg("'%s' not classified as %s", cases[i][0], cases[i][1]);
+        }
+    }
+    /* Whole words: "latest" is not "late", "platen" not "laat". */
+    unsigned long long none = poa_themes_classify(t, "The latest model", 16);
+    for (size_t k = 0; k < d->nthemes; k++) {
+        if ((none >> k) & 1) {
+            fail_msg("'The latest model' classified as %s", d->themes[k].id);
+        }
+    }
+    poa_themes_free(t);
+    poa_data_free(d);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_lsr_handling_shown),
+        cmocka_unit_test(test_lsr_not_shown),
+        cmocka_unit_test(test_lsr_weekend_shown),
+        cmocka_unit_test(test_lsr_confirmation_shown),
+        cmocka_unit_test(test_lsr_confirmation_not_shown),
+        cmocka_unit_test(test_lsr_carrier_shown),
+        cmocka_unit_test(test_lsr_carrier_not_shown),
+        cmocka_unit_test(test_lsr_ranking),
+        cmocka_unit_test(test_cr_causes),
+        cmocka_unit_test(test_cr_ranking),
+        cmocka_unit_test(test_odr_themes_shown),
+        cmocka_unit_test(test_odr_each_cause),
+        cmocka_unit_test(test_odr_themes_not_shown),
+        cmocka_unit_test(test_vtr_causes),
+        cmocka_unit_test(test_notice_causes),
+        cmocka_unit_test(test_themes_every_language),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
