@@ -142,7 +142,14 @@ static void emit_breakdown(report *r, const breakdown *k, category *cats, size_t
             n--;
         }
     }
-    size_t shown = sort && n > TOP_ROWS ? TOP_ROWS : n;
+    size_t shown = n;
+    if (sort) {
+        /* the chart shows what happened; the table keeps every category */
+        shown = 0;
+        while (shown < n && shown < TOP_ROWS && cats[shown].num > 0) {
+            shown++;
+        }
+    }
     svg_bar *bars = calloc(shown ? shown : 1, sizeof *bars);
     char(*texts)[64] = calloc(shown ? shown : 1, sizeof *texts);
     if (!bars || !texts) {
@@ -169,14 +176,17 @@ static void emit_breakdown(report *r, const breakdown *k, category *cats, size_t
     }
     char id[48];
     next_id(r, id, sizeof id, k->id);
-    poa_buf_printf(r->b, "<figure id=\"fig-%s\">\n", k->id);
+    poa_buf_printf(r->b, "<figure id=\"fig-%s\">\n<h3>", k->id);
+    esc(r, k->title);
+    poa_buf_puts(r->b, "</h3>\n");
     svg_bar_chart ch = {id,    k->title, k->caption, k->num_name, bars,
                         shown, 0,        -1.0,       NULL};
     svg_bars(r->b, &ch);
     poa_buf_puts(r->b, "<figcaption>");
     esc(r, k->caption);
     if (sort && n > shown) {
-        poa_buf_printf(r->b, " The chart shows the %zu highest of %zu.", shown, n);
+        poa_buf_printf(r->b, " The chart shows the %zu highest; the table lists all %zu.",
+                       shown, n);
     }
     if (k->den_name) {
         char p[32];
@@ -667,19 +677,26 @@ static void emit_series(report *r, const poa_metric_def *def, const char *ch) {
     if (main->status != POA_NO_DATA) {
         pct(main->rate, rate, sizeof rate);
     }
+    char lagtext[64];
+    if (def->lag == 0) {
+        snprintf(lagtext, sizeof lagtext, "on each day (no lag)");
+    } else {
+        snprintf(lagtext, sizeof lagtext, "%d day%s before each day (lag %d)", def->lag,
+                 def->lag == 1 ? "" : "s", def->lag);
+    }
     int immature_any = 0;
     for (size_t t = 0; t < r->ndays; t++) {
         immature_any |= r->immature[items[0] * r->ndays + t];
     }
-    snprintf(
-        desc, sizeof desc,
-        "%s over a %d-day window ending %d day%s before each day (lag %d). On "
-        "%s: %lld/%lld = %s, target %s %s. The %d-day figure missed the target on "
-        "%zu of the %zu days with data.%s",
-        poa_ltext_get(&def->name, lang), main->window_days, def->lag,
-        def->lag == 1 ? "" : "s", def->lag, last_day, main->numerator, main->denominator,
-        rate, target_sign(def), target, main->window_days, fails, have,
-        immature_any ? " Open circles: immature figures, defects can still arrive." : "");
+    snprintf(desc, sizeof desc,
+             "%s over a %d-day window ending %s. On "
+             "%s: %lld/%lld = %s, target %s %s. The %d-day figure missed the target on "
+             "%zu of the %zu days with data.%s",
+             poa_ltext_get(&def->name, lang), main->window_days, lagtext, last_day,
+             main->numerator, main->denominator, rate, target_sign(def), target,
+             main->window_days, fails, have,
+             immature_any ? " Open circles: immature figures, defects can still arrive."
+                          : "");
     size_t shade = (size_t)(def->lag + main->window_days - 1);
     next_id(r, id, sizeof id, main->id);
     svg_line_chart lc = {id,           title,    desc,   "rate",
@@ -901,13 +918,17 @@ static void what_if_chart(report *r, const poa_metric *mt, const poa_what_if *w,
     svg_bar_chart ch = {id, title, sentence, "rate", bars, 2, 1, mt->def->target, tl};
     poa_buf_puts(r->b, "<figure class=\"whatif\">\n");
     svg_bars(r->b, &ch);
-    poa_buf_puts(r->b, "<figcaption>");
-    esc(r, sentence);
-    poa_buf_puts(r->b, "</figcaption>\n</figure>\n");
+    poa_buf_printf(r->b,
+                   "<figcaption>As it was: %s; %s: %s; target %s %s.</figcaption>\n"
+                   "</figure>\n",
+                   before_t, after_label, after_t, target_sign(mt->def), target);
 }
 
+/* "Had ..., N of the M late orders of <window> would have shipped on time —
+ * a rate of X (n/d) instead of Y (n/d), against a target below T." */
 static void what_if_sentence(const poa_metric *mt, const poa_what_if *w, const char *had,
-                             const char *items, char *out, size_t cap) {
+                             const char *items, const char *outcome, char *out,
+                             size_t cap) {
     char ra[32], rb[32], target[32], win[40];
     pct(w->rate_after, ra, sizeof ra);
     pct(w->denominator_before
@@ -918,10 +939,9 @@ static void what_if_sentence(const poa_metric *mt, const poa_what_if *w, const c
     window_text(mt, win, sizeof win);
     long long avoided = w->numerator_before - w->numerator_after;
     snprintf(out, cap,
-             "%s, %lld of the %lld %s of the window %s would not have been %s — a %s of "
-             "%s (%lld/%lld) instead of %s (%lld/%lld), against a target %s %s.",
-             had, avoided > 0 ? avoided : 0, w->numerator_before, items, win,
-             strcmp(mt->id, "vtr") == 0 ? "missing" : "counted",
+             "%s, %lld of the %lld %s of %s %s — a %s of %s (%lld/%lld) instead of %s "
+             "(%lld/%lld), against a target %s %s.",
+             had, avoided > 0 ? avoided : 0, w->numerator_before, items, win, outcome,
              poa_ltext_get(&mt->def->name, "en"), ra, w->numerator_after,
              w->denominator_after, rb, w->numerator_before, w->denominator_before,
              target_sign(mt->def), target);
@@ -947,7 +967,8 @@ static void section_what_if(report *r) {
         int dd = days ? (int)days->value : 0;
         snprintf(had, sizeof had, "Had our handling time been at least %d business days",
                  dd);
-        what_if_sentence(f->metric, &f->what_if, had, "late orders", s, sizeof s);
+        what_if_sentence(f->metric, &f->what_if, had, "late orders",
+                         "would have shipped on time", s, sizeof s);
         snprintf(label, sizeof label, "with %d-day handling", dd);
         poa_buf_printf(b, "<h3 id=\"whatif-%s\">", f->cause->id);
         esc(r, poa_ltext_get(&f->cause->title, "en"));
@@ -959,17 +980,18 @@ static void section_what_if(report *r) {
     }
     /* Further remedies the rule table names no figure for. */
     struct {
-        const char *metric, *ch, *id, *title, *had, *items, *label;
+        const char *metric, *ch, *id, *title, *had, *items, *outcome, *label;
     } more[] = {
         {"lsr", "mfn", "weekend", "Weekend dispatch",
          "Had the warehouse also dispatched at weekends", "late orders",
-         "with weekend dispatch"},
+         "would have shipped on time", "with weekend dispatch"},
         {"cr", "mfn", "stock", "Stock synchronised with the listings",
-         "Had stock been synchronised (no out-of-stock cancellations)", "cancellations",
-         "with stock synchronised"},
+         "Had stock been synchronised with the listings", "cancellations",
+         "would not have happened", "with stock synchronised"},
         {"vtr", "mfn", "tracking", "Tracking uploaded for every shipment",
          "Had a valid tracking number been uploaded for every shipment",
-         "shipments without valid tracking", "with tracking for every shipment"},
+         "shipments without valid tracking", "would have had it",
+         "with tracking for every shipment"},
     };
     for (size_t k = 0; k < sizeof more / sizeof more[0]; k++) {
         const poa_metric *mt = explained(r, more[k].metric, more[k].ch);
@@ -985,20 +1007,23 @@ static void section_what_if(report *r) {
         } else {
             poa_what_if_tracking_uploaded(c, mt, &w);
         }
-        if (w.numerator_after == w.numerator_before &&
-            w.denominator_after == w.denominator_before) {
-            continue; /* the remedy would have changed nothing: not worth a chart */
-        }
+        int same = w.numerator_after == w.numerator_before &&
+                   w.denominator_after == w.denominator_before;
         if (shown++ == 0) {
             poa_buf_puts(b, "<section id=\"what-if\">\n<h2>What the remedies would have "
                             "changed</h2>\n");
         }
-        what_if_sentence(mt, &w, more[k].had, more[k].items, s, sizeof s);
+        what_if_sentence(mt, &w, more[k].had, more[k].items, more[k].outcome, s,
+                         sizeof s);
         poa_buf_printf(b, "<h3 id=\"whatif-%s\">%s</h3>\n<p class=\"whatif-text\">",
                        more[k].id, more[k].title);
         esc(r, s);
-        poa_buf_puts(b, "</p>\n");
-        what_if_chart(r, mt, &w, s, more[k].label);
+        poa_buf_puts(b, same ? " On its own this remedy would not have changed the "
+                               "figure.</p>\n"
+                             : "</p>\n");
+        if (!same) {
+            what_if_chart(r, mt, &w, s, more[k].label);
+        }
     }
     if (shown) {
         poa_buf_puts(b, "</section>\n");
@@ -1051,11 +1076,13 @@ static const char css[] =
     "svg .value{font-size:10.5px;fill:#1d1d1d}"
     "svg .bar{fill:#9aa5b5}svg .bar.em{fill:#1b3a6b}"
     "svg .target{stroke:#1d1d1d;stroke-width:1.4;stroke-dasharray:6 3}"
-    "svg .targetlabel{font-size:10.5px;font-weight:bold;fill:#1d1d1d}"
+    "svg .targetlabel{font-size:10.5px;font-weight:bold;fill:#1d1d1d;paint-order:stroke;"
+    "stroke:#fff;stroke-width:3px}"
     "svg .series{fill:none;stroke:#1b3a6b;stroke-width:1.8}"
     "svg .series.dashed{stroke:#5b6675;stroke-dasharray:3 2;stroke-width:1.4}"
     "svg .pt{fill:#1b3a6b}svg .pt.open{fill:#fff;stroke:#1b3a6b;stroke-width:1}"
-    "svg .serieslabel{font-size:10.5px;fill:#1d1d1d}"
+    "svg .serieslabel{font-size:10.5px;fill:#1d1d1d;paint-order:stroke;stroke:#fff;"
+    "stroke-width:3px}"
     "svg .hatch{stroke:#c9ced6;stroke-width:1.5}"
     "svg .shadelabel{font-size:9.5px;fill:#555}"
     "table{border-collapse:collapse;margin:.3rem 0 .8rem;font-size:9pt;width:100%}"

@@ -230,7 +230,8 @@ void svg_lines(poa_buf *b, const svg_line_chart *c) {
     poa_buf_printf(
         b, "<line class=\"target\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\"/>\n", LX0,
         ty, LX1, ty);
-    text(b, LX1 - 4, ty - 5, "end", "targetlabel", c->target_label);
+    /* left, clear of the lines' own labels at the right end */
+    text(b, LX0 + 6, ty - 5, "start", "targetlabel", c->target_label);
     for (size_t s = 0; s < c->nseries; s++) {
         const svg_series *sr = &c->series[s];
         poa_buf_printf(b, "<path class=\"series%s\" d=\"", sr->dashed ? " dashed" : "");
