@@ -15,9 +15,12 @@
 #include "poagen/render.h"
 #include "render/svg.h"
 
-/* At most a year of daily points: the marketplace's windows are 60 days
- * at most, so older days explain nothing the POA quotes. */
-enum { MAX_DAYS = 366, TOP_ROWS = 12, TABLE_ROWS = 60 };
+/* Daily points: each one recomputes every metric over all orders, so the
+ * span is bounded by the work it costs (orders × days), never below 30
+ * days, never above 120 (twice the longest window: the current windows and
+ * the ones before them). */
+enum { MAX_DAYS = 120, MIN_DAYS = 30, TOP_ROWS = 12, TABLE_ROWS = 60 };
+#define ORDER_DAYS_BUDGET 4000000.0
 
 typedef struct {
     const poa_report_input *in;
@@ -547,8 +550,13 @@ static poa_status compute_series(report *r, poa_error *err) {
     if (last == POA_NO_DAY || r->m->count == 0) {
         return POA_OK;
     }
-    if (last - first + 1 > MAX_DAYS) {
-        first = last - MAX_DAYS + 1;
+    int32_t span = MAX_DAYS;
+    if (c->norders > 0 && ORDER_DAYS_BUDGET / (double)c->norders < span) {
+        span = (int32_t)(ORDER_DAYS_BUDGET / (double)c->norders);
+        span = span < MIN_DAYS ? MIN_DAYS : span;
+    }
+    if (last - first + 1 > span) {
+        first = last - span + 1;
     }
     r->first_day = first;
     r->ndays = (size_t)(last - first + 1);
@@ -632,7 +640,7 @@ static void emit_series(report *r, const poa_metric_def *def, const char *ch) {
     }
     const poa_metric *main = &r->m->items[items[0]];
     const char *lang = "en";
-    char title[160], target[48], tlabel[64];
+    char title[160], target[48], tlabel[80];
     snprintf(title, sizeof title, "%s, %s", poa_ltext_get(&def->name, lang),
              channel_name(ch));
     pct(def->target, target, sizeof target);
@@ -897,7 +905,7 @@ static void section_findings(report *r) {
 /* Before and after as two bars against the target. */
 static void what_if_chart(report *r, const poa_metric *mt, const poa_what_if *w,
                           const char *sentence, const char *after_label) {
-    char before_t[64], after_t[64], target[32], tl[48], id[48], rb[32], ra[32];
+    char before_t[96], after_t[96], target[32], tl[64], id[48], rb[32], ra[32];
     double before = w->denominator_before
                         ? (double)w->numerator_before / (double)w->denominator_before
                         : 0;
