@@ -80,6 +80,6 @@ fi
 if command -v pdftotext >/dev/null; then
     pdftotext "$tmp/r.pdf" "$tmp/r.txt"
     contains "$tmp/r.txt" "Late orders by weekday of purchase"
-    contains "$tmp/r.txt" "35/353"
+    contains "$tmp/r.txt" "Late Shipment Rate"
 fi
 exit 0
