@@ -20,8 +20,9 @@ typedef enum {
     POA_OUT_HTML = 2,
     POA_OUT_PDF = 4,
     POA_OUT_CHECKLIST = 8,
-    POA_OUT_JSON = 16, /* analysis.json */
-    POA_OUT_ALL = 31
+    POA_OUT_JSON = 16,   /* analysis.json */
+    POA_OUT_REPORT = 32, /* report.html: the analysis with charts */
+    POA_OUT_ALL = 63
 } poa_output_format;
 
 typedef struct {

@@ -80,4 +80,21 @@ poa_status poa_diagnose(poa_diagnosis **out, const poa_case *c, const poa_metric
                         const poa_data *d, poa_error *err);
 void poa_diagnosis_free(poa_diagnosis *dx);
 
+/* What-ifs for remedies the rule table gives no figure for (whatif.c),
+ * shown by the analysis report. Each recomputes metric m (its window, its
+ * channel) on the same orders as if the remedy had been in place; *w gets
+ * before and after. */
+/* LSR: had the warehouse dispatched on the marketplace's weekend days too,
+ * each weekend day between the latest ship day and the confirmation is
+ * saved; overdue orders stay late. */
+void poa_what_if_weekend_dispatch(const poa_case *c, const poa_metric *m, int32_t as_of,
+                                  poa_what_if *w);
+/* CR: had stock been synchronised with the listings, the seller's
+ * out-of-stock cancellations (reason NoInventory, OutOfStock, ...) would
+ * never have been orders: they leave numerator and denominator. */
+void poa_what_if_stock_synced(const poa_case *c, const poa_metric *m, poa_what_if *w);
+/* VTR: had a valid tracking number been uploaded for every shipment. */
+void poa_what_if_tracking_uploaded(const poa_case *c, const poa_metric *m,
+                                   poa_what_if *w);
+
 #endif

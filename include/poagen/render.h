@@ -8,7 +8,12 @@
 #include <stddef.h>
 
 #include "poagen/buf.h"
+#include "poagen/data.h"
+#include "poagen/diagnose.h"
 #include "poagen/error.h"
+#include "poagen/ingest.h"
+#include "poagen/metrics.h"
+#include "poagen/rules.h"
 
 typedef enum { POA_PAPER_A4 = 0, POA_PAPER_LETTER = 1 } poa_paper;
 
@@ -46,5 +51,24 @@ poa_status poa_render_pdf(poa_pdf_context *ctx, const char *markdown, size_t len
  * not passed through. */
 poa_status poa_render_html(const char *markdown, size_t len, const poa_doc_options *opt,
                            poa_buf *out, poa_error *err);
+
+/* What the analysis report is drawn from: one case through the pipeline. */
+typedef struct {
+    const poa_case *kase;
+    const poa_metrics *metrics;
+    const poa_diagnosis *diagnosis;
+    const poa_remedies *remedies; /* may be NULL: causes named by their title only */
+    const poa_data *data;
+} poa_report_input;
+
+/* The case's analysis as one self-contained, print-friendly HTML page
+ * (report.html): every metric against its target day by day, the drivers
+ * behind the failed ones as charts, the findings ranked and the what-if
+ * figures of their remedies. Inline SVG and embedded CSS only: no script,
+ * nothing from the network. Each chart has a <title>, a <desc> and the
+ * table of its numbers. Deterministic: the same input gives the same bytes.
+ * Appended to out. */
+poa_status poa_render_report(const poa_report_input *in, const poa_doc_options *opt,
+                             poa_buf *out, poa_error *err);
 
 #endif

@@ -94,12 +94,11 @@ poa_status poa_generate_case(const char *case_path, const char *out_dir,
         append_ids(result->causes, sizeof result->causes,
                    a.diagnosis->findings[i].cause->id);
     }
-    enum { NFILES = 5 };
-    pending_file files[NFILES] = {{"poa.md", POA_BUF_INIT},
-                                  {"poa.html", POA_BUF_INIT},
-                                  {"poa.pdf", POA_BUF_INIT},
-                                  {"checklist.md", POA_BUF_INIT},
-                                  {"analysis.json", POA_BUF_INIT}};
+    enum { NFILES = 6 };
+    pending_file files[NFILES] = {
+        {"poa.md", POA_BUF_INIT},        {"poa.html", POA_BUF_INIT},
+        {"poa.pdf", POA_BUF_INIT},       {"checklist.md", POA_BUF_INIT},
+        {"analysis.json", POA_BUF_INIT}, {"report.html", POA_BUF_INIT}};
     poa_compose_options co = {a.lang, shared->data->dir, opt->template_path};
     poa_buf md = POA_BUF_INIT;
     st = poa_compose_poa(&md, a.model, &co, err);
@@ -145,6 +144,10 @@ poa_status poa_generate_case(const char *case_path, const char *out_dir,
             free(s);
         }
     }
+    if (st == POA_OK && (opt->formats & POA_OUT_REPORT)) {
+        poa_report_input ri = {a.kase, a.metrics, a.diagnosis, a.remedies, shared->data};
+        st = poa_render_report(&ri, &doc, &files[5].buf, err);
+    }
     if (st == POA_OK) {
         size_t causes = a.diagnosis->nfindings;
         unsigned budget = (unsigned)(causes < (size_t)shared->data->page_budget_max
@@ -167,8 +170,8 @@ poa_status poa_generate_case(const char *case_path, const char *out_dir,
     if (st == POA_OK) {
         st = make_dir(out_dir, err);
     }
-    unsigned wanted[NFILES] = {POA_OUT_MD, POA_OUT_HTML, POA_OUT_PDF, POA_OUT_CHECKLIST,
-                               POA_OUT_JSON};
+    unsigned wanted[NFILES] = {POA_OUT_MD,        POA_OUT_HTML, POA_OUT_PDF,
+                               POA_OUT_CHECKLIST, POA_OUT_JSON, POA_OUT_REPORT};
     for (size_t i = 0; st == POA_OK && i < NFILES; i++) {
         if (!(opt->formats & wanted[i])) {
             continue;

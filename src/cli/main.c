@@ -18,11 +18,11 @@ static const char usage_text[] =
     "\n"
     "Commands:\n"
     "  analyze CASE      measure every account-health metric and diagnose the failures\n"
-    "                    (--format text|json|md, --as-of YYYY-MM-DD)\n"
+    "                    (--format text|json|md|html [-o FILE], --as-of YYYY-MM-DD)\n"
     "  generate CASE -o DIR\n"
     "                    write the Plan of Action (poa.md, poa.html, poa.pdf,\n"
-    "                    checklist.md, analysis.json) and review it\n"
-    "                    (--format md,html,pdf,checklist,json --lang L --paper "
+    "                    checklist.md, analysis.json, report.html) and review it\n"
+    "                    (--format md,html,pdf,checklist,json,report --lang L --paper "
     "a4|letter\n"
     "                    --template FILE --strict)\n"
     "  inspect CASE      list the files found, their type, encoding, rows and dates\n"
@@ -101,7 +101,8 @@ static unsigned parse_formats(const char *s, int *ok) {
         unsigned bit;
     } names[] = {{"md", POA_OUT_MD},     {"html", POA_OUT_HTML},
                  {"pdf", POA_OUT_PDF},   {"checklist", POA_OUT_CHECKLIST},
-                 {"json", POA_OUT_JSON}, {"all", POA_OUT_ALL}};
+                 {"json", POA_OUT_JSON}, {"report", POA_OUT_REPORT},
+                 {"all", POA_OUT_ALL}};
     unsigned bits = 0;
     *ok = 1;
     char buf[256];
@@ -167,8 +168,9 @@ static int cmd_analyze(cli *c) {
         return usage_error("analyze needs one case folder or file%s", "");
     }
     const char *fmt = c->format ? c->format : "text";
-    if (strcmp(fmt, "text") && strcmp(fmt, "json") && strcmp(fmt, "md")) {
-        return usage_error("unknown --format '%s' (text, json or md)", fmt);
+    if (strcmp(fmt, "text") && strcmp(fmt, "json") && strcmp(fmt, "md") &&
+        strcmp(fmt, "html")) {
+        return usage_error("unknown --format '%s' (text, json, md or html)", fmt);
     }
     poa_data *d;
     int rc = load_data(c, &d);
@@ -183,6 +185,25 @@ static int cmd_analyze(cli *c) {
     }
     char day[11];
     poa_day_format(a.metrics->as_of, day);
+    if (strcmp(fmt, "html") == 0) {
+        poa_report_input ri = {a.kase, a.metrics, a.diagnosis, a.remedies, d};
+        poa_doc_options doc = {.paper = c->run.paper,
+                               .lang = a.lang,
+                               .creation_epoch = c->run.creation_epoch};
+        poa_buf page = POA_BUF_INIT;
+        rc = EXIT_OK;
+        if (poa_render_report(&ri, &doc, &page, &e) != POA_OK ||
+            (c->out_dir &&
+             poa_write_file_atomic(c->out_dir, page.data, page.len, &e) != POA_OK)) {
+            rc = report(&e);
+        } else if (!c->out_dir) {
+            fwrite(page.data, 1, page.len, stdout);
+        }
+        poa_buf_free(&page);
+        poa_analysis_free(&a);
+        poa_data_free(d);
+        return rc ? rc : finish_stdout();
+    }
     if (strcmp(fmt, "json") == 0) {
         char *s = json_dumps(a.model, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
         if (s) {
@@ -662,8 +683,8 @@ int main(int argc, char **argv) {
     cli c;
     memset(&c, 0, sizeof c);
     c.run.as_of = POA_NO_DAY;
-    c.run.formats =
-        POA_OUT_MD | POA_OUT_HTML | POA_OUT_PDF | POA_OUT_CHECKLIST | POA_OUT_JSON;
+    c.run.formats = POA_OUT_MD | POA_OUT_HTML | POA_OUT_PDF | POA_OUT_CHECKLIST |
+                    POA_OUT_JSON | POA_OUT_REPORT;
     c.run.creation_epoch = -1;
     c.run.warner = &warner;
     const char *sde = getenv("SOURCE_DATE_EPOCH");
@@ -833,8 +854,9 @@ int main(int argc, char **argv) {
         int ok;
         c.run.formats = parse_formats(c.format, &ok);
         if (!ok || !c.run.formats) {
-            return usage_error("--format '%s': use md, html, pdf, checklist, json or all",
-                               c.format);
+            return usage_error(
+                "--format '%s': use md, html, pdf, checklist, json, report or all",
+                c.format);
         }
     }
     if (strcmp(cmd, "analyze") == 0) {

@@ -1,0 +1,92 @@
+/* What-ifs beyond the rule table's handling time: the remedies a report
+ * reader asks about next. Each follows the metrics stage's counting rules
+ * for the metric it replays (SPEC "Account-health metrics"). */
+#include <stdint.h>
+#include <string.h>
+#include <strings.h>
+
+#include "poagen/date.h"
+#include "poagen/diagnose.h"
+
+static void finish(poa_what_if *w, const poa_metric *m, const char *change, long long num,
+                   long long den) {
+    w->change = change;
+    w->numerator_before = m->numerator;
+    w->denominator_before = m->denominator;
+    w->numerator_after = num;
+    w->denominator_after = den;
+    w->rate_after = den ? (double)num / (double)den : 0;
+}
+
+static int weekend_day(const poa_marketplace *mp, int32_t day) {
+    if (!mp) {
+        return poa_day_weekday(day) >= 5;
+    }
+    return mp->weekend[poa_day_weekday(day)] != 0;
+}
+
+void poa_what_if_weekend_dispatch(const poa_case *c, const poa_metric *m, int32_t as_of,
+                                  poa_what_if *w) {
+    long long num = 0, den = 0;
+    for (size_t i = 0; i < c->norders; i++) {
+        const poa_order *o = &c->orders[i];
+        if (o->channel != POA_CH_MFN || o->status == POA_ORDER_CANCELLED ||
+            o->latest_ship == POA_NO_DAY || o->latest_ship < m->from ||
+            o->latest_ship > m->to) {
+            continue;
+        }
+        int late = poa_order_late(o, as_of);
+        if (late < 0) {
+            continue;
+        }
+        den++;
+        if (late && o->ship != POA_NO_DAY && o->ship <= as_of) {
+            int32_t saved = 0;
+            for (int32_t d = o->latest_ship + 1; d <= o->ship; d++) {
+                saved += weekend_day(c->marketplace, d);
+            }
+            late = o->ship - saved > o->latest_ship;
+        }
+        num += late;
+    }
+    finish(w, m, "weekend_dispatch", num, den);
+}
+
+static int out_of_stock(const char *reason) {
+    static const char *const names[] = {"NoInventory", "OutOfStock", "out of stock",
+                                        "no inventory"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (strcasecmp(reason, names[i]) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+void poa_what_if_stock_synced(const poa_case *c, const poa_metric *m, poa_what_if *w) {
+    long long num = 0, den = 0;
+    for (size_t i = 0; i < c->norders; i++) {
+        const poa_order *o = &c->orders[i];
+        if (o->channel != POA_CH_MFN || o->purchase == POA_NO_DAY ||
+            o->purchase < m->from || o->purchase > m->to) {
+            continue;
+        }
+        int cancelled = o->status == POA_ORDER_CANCELLED;
+        int buyer = o->cancelled_by == POA_BY_BUYER ||
+                    (o->cancelled_by == POA_BY_NONE && o->cancel_reason != 0xFFFF &&
+                     strcmp(c->cancel_reasons[o->cancel_reason], "BuyerCanceled") == 0);
+        if (cancelled && !buyer && o->cancel_reason != 0xFFFF &&
+            out_of_stock(c->cancel_reasons[o->cancel_reason])) {
+            continue; /* never orderable: no order at all */
+        }
+        den++;
+        num += cancelled && !buyer;
+    }
+    finish(w, m, "stock_synced", num, den);
+}
+
+void poa_what_if_tracking_uploaded(const poa_case *c, const poa_metric *m,
+                                   poa_what_if *w) {
+    (void)c;
+    finish(w, m, "tracking_uploaded", m->denominator, m->denominator);
+}
