@@ -147,4 +147,9 @@ void poa_case_draft_add_evidence(poa_case_draft *dr, const char *text, int32_t d
 poa_status poa_case_draft_xml(const poa_case_draft *dr, const char *xsd_path, poa_buf *out,
                               poa_error *err);
 
+/* Add a reply to the notice of an existing case.xml (read from case_path,
+ * validated, modified, validated again); the new text goes to out. */
+poa_status poa_case_add_reply(const char *case_path, const char *xsd_path, const poa_notice *reply,
+                              poa_buf *out, poa_error *err);
+
 #endif
