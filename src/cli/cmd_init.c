@@ -185,7 +185,7 @@ static void summary(const poa_notice *n, const poa_case_draft *dr, const char *p
                     "asks for documents or information. What it asks for:\n",
                     n->causes[i].id);
             for (size_t k = 0; k < n->nasks; k++) {
-                fprintf(stderr, "  - %s\n", n->asks[k]);
+                fprintf(stderr, "  %s%s\n", n->asks[k][0] == '-' ? "" : "- ", n->asks[k]);
             }
             if (!n->nasks) {
                 fprintf(stderr, "  (read the notice: it names the documents)\n");
@@ -323,18 +323,10 @@ int poa_cli_init(int argc, char **argv) {
         goto fail;
     }
     if (reply_only) {
-        poa_case *existing = NULL;
-        poa_ingest_options io = {NULL, NULL, 0, NULL};
-        if (poa_case_load(&existing, case_xml, d, &io, &e) != POA_OK) {
+        /* The reply's language is detected (or --lang): it need not be the case's. */
+        if (decode_file(&r, reply_path, t, d, lang, 1, &e) != POA_OK) {
             goto fail;
         }
-        const char *case_lang = existing->info.language;
-        if (decode_file(&r, reply_path, t, d, lang ? lang : (*case_lang ? case_lang : NULL), 1,
-                        &e) != POA_OK) {
-            poa_case_free(existing);
-            goto fail;
-        }
-        poa_case_free(existing);
         if (poa_case_add_reply(case_xml, xsd, r, &xml, &e) != POA_OK ||
             poa_write_file_atomic(case_xml, xml.data, xml.len, &e) != POA_OK) {
             goto fail;

@@ -971,6 +971,24 @@ static void find_marketplace(decoder *dc, const poa_data *data) {
     }
 }
 
+/* "Please provide the following documents:" and the list under it. */
+static void add_listed_asks(decoder *dc, size_t sent) {
+    poa_notice *n = dc->n;
+    const doc *d = &dc->d;
+    size_t e = d->sent_end[sent];
+    int colon = (e >= 1 && d->orig[e - 1] == ':') ||
+                (e >= 3 && !memcmp(d->orig + e - 3, "\xEF\xBC\x9A", 3));
+    for (size_t k = sent + 1; colon && k < d->nsent; k++) {
+        const char *s = d->orig + d->sent_start[k];
+        if (!(s[0] == '-' || s[0] == '*' || !strncmp(s, "\xE2\x80\xA2", 3))) {
+            break;
+        }
+        GROW(n->arena, n->asks, n->nasks, dc->cap_asks);
+        n->asks[n->nasks++] = sentence_text(n->arena, d, k);
+        dc->d.sent_known[k] = 1;
+    }
+}
+
 poa_status poa_notice_decode(poa_notice **out, const poa_notice_table *t, const poa_data *data,
                              const char *text, size_t len, const poa_notice_options *opt,
                              poa_error *err) {
@@ -1037,6 +1055,7 @@ poa_status poa_notice_decode(poa_notice **out, const poa_notice_table *t, const 
                     if (!seen) {
                         GROW(a, n->asks, n->nasks, dc.cap_asks);
                         n->asks[n->nasks++] = sentence;
+                        add_listed_asks(&dc, sentence_of(&dc.d, (size_t)at));
                     }
                 } else if (reply_kind) {
                     int seen = 0;
