@@ -297,8 +297,8 @@ poa_status poa_case_draft_xml(const poa_case_draft *dr, const char *xsd_path, po
                               poa_error *err) {
     const poa_notice *n = dr->notice;
     poa_buf_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                    "<!-- Written by poagen init from the notice. Replace every [[TO FILL: ...]]"
-                    "\n     with the fact it asks for before you generate the appeal. -->\n"
+                    "<!-- Written by poagen init from the notice. Replace each [[TO FILL]]"
+                    "\n     placeholder with the fact it asks for before you generate the appeal. -->\n"
                     "<case xmlns=\"urn:poagen:case:1\" version=\"1\">\n  <seller>\n");
     element(b, dr, "    ", "name", "seller.name");
     element(b, dr, "    ", "store", "seller.store");
