@@ -54,13 +54,13 @@ typedef struct {
 
 typedef struct {
     poa_arena *arena;
-    const char *text;       /* the decoded text */
-    const char *language;   /* en nl sv es da zh; NULL when unknown */
+    const char *text;        /* the decoded text */
+    const char *language;    /* en nl sv es da zh; NULL when unknown */
     const char *marketplace; /* the table's first name; NULL when none named */
-    const char *action;     /* mfn-restriction deactivation hold listing-removal warning */
+    const char *action; /* mfn-restriction deactivation hold listing-removal warning */
     const char *action_evidence;
-    int32_t date;           /* the notice's date, POA_NO_DAY when unknown */
-    int32_t deadline;       /* POA_NO_DAY when none */
+    int32_t date;     /* the notice's date, POA_NO_DAY when unknown */
+    int32_t deadline; /* POA_NO_DAY when none */
     const char *deadline_evidence;
     int deadline_unresolved; /* "within N days" but no notice date */
     poa_notice_cause *causes;
@@ -83,15 +83,15 @@ typedef struct {
 } poa_notice;
 
 typedef struct {
-    const char *lang;   /* --lang: skip detection; NULL to detect */
-    int32_t date;       /* the notice's date when known from elsewhere */
-    int reply;          /* decode as a reply to an appeal */
+    const char *lang; /* --lang: skip detection; NULL to detect */
+    int32_t date;     /* the notice's date when known from elsewhere */
+    int reply;        /* decode as a reply to an appeal */
 } poa_notice_options;
 
 /* Decode text. Never guesses: what is not found stays empty. */
-poa_status poa_notice_decode(poa_notice **out, const poa_notice_table *t, const poa_data *d,
-                             const char *text, size_t n, const poa_notice_options *opt,
-                             poa_error *err);
+poa_status poa_notice_decode(poa_notice **out, const poa_notice_table *t,
+                             const poa_data *d, const char *text, size_t n,
+                             const poa_notice_options *opt, poa_error *err);
 void poa_notice_free(poa_notice *n);
 
 /* The decoded notice as JSON (the `init --format json` shape), in out. */
@@ -106,7 +106,7 @@ typedef enum { POA_Q_TEXT, POA_Q_DATE, POA_Q_NUMBER, POA_Q_CHOICE } poa_question
 typedef struct {
     const char *key; /* seller.name, signature.name, fact:<name>, notice.date, ip_route */
     poa_question_type type;
-    const char *ask;     /* the question, in the case's language when the rule table has it */
+    const char *ask; /* the question, in the case's language when the rule table has it */
     const char *choices; /* POA_Q_CHOICE: "remediate|dispute" */
     int optional;        /* an empty answer leaves the placeholder */
     const char *value;   /* the answer; NULL while unknown */
@@ -132,8 +132,8 @@ typedef struct {
 /* Build the draft from the notice (required), a reply (or NULL), the data
  * and the case's exports (or NULL). lang overrides the detected language. */
 poa_status poa_case_draft_make(poa_case_draft **out, const poa_notice *notice,
-                               const poa_notice *reply, const poa_data *d, const poa_case *c,
-                               const char *lang, poa_error *err);
+                               const poa_notice *reply, const poa_data *d,
+                               const poa_case *c, const char *lang, poa_error *err);
 void poa_case_draft_free(poa_case_draft *dr);
 
 /* Check an answer; 0 when acceptable, else -1 with the reason in why. */
@@ -144,12 +144,12 @@ void poa_question_answer(poa_case_draft *dr, poa_question *q, const char *answer
 void poa_case_draft_add_evidence(poa_case_draft *dr, const char *text, int32_t date);
 
 /* case.xml text, validated against xsd_path (case.xsd). */
-poa_status poa_case_draft_xml(const poa_case_draft *dr, const char *xsd_path, poa_buf *out,
-                              poa_error *err);
+poa_status poa_case_draft_xml(const poa_case_draft *dr, const char *xsd_path,
+                              poa_buf *out, poa_error *err);
 
 /* Add a reply to the notice of an existing case.xml (read from case_path,
  * validated, modified, validated again); the new text goes to out. */
-poa_status poa_case_add_reply(const char *case_path, const char *xsd_path, const poa_notice *reply,
-                              poa_buf *out, poa_error *err);
+poa_status poa_case_add_reply(const char *case_path, const char *xsd_path,
+                              const poa_notice *reply, poa_buf *out, poa_error *err);
 
 #endif

@@ -19,7 +19,8 @@ enum { MAX_NOTICE = 4 * 1024 * 1024 };
 static const char init_usage[] =
     "usage: poagen init CASE [--notice FILE|-] [--reply FILE] [--lang L] [--force]\n"
     "                   [--no-input] [--format text|json] [--data DIR] [--rules FILE]\n"
-    "Reads the marketplace's notice (text or a saved .eml e-mail), and writes CASE/case.xml\n"
+    "Reads the marketplace's notice (text or a saved .eml e-mail), and writes "
+    "CASE/case.xml\n"
     "with what it says. On a terminal it asks for the facts the notice cannot give.\n"
     "With --reply alone, adds the marketplace's reply to an existing case.xml.\n";
 
@@ -35,7 +36,8 @@ static int init_report(const poa_error *e) {
 static void init_warning(const poa_error *w, void *payload) {
     (void)payload;
     if (w->file[0]) {
-        fprintf(stderr, "%s:%u:%u: warning: %s\n", w->file, w->line, w->column, w->message);
+        fprintf(stderr, "%s:%u:%u: warning: %s\n", w->file, w->line, w->column,
+                w->message);
     } else {
         fprintf(stderr, "poagen: warning: %s\n", w->message);
     }
@@ -75,9 +77,9 @@ static poa_status read_input(poa_buf *raw, const char *path, poa_error *err) {
     return POA_OK;
 }
 
-static poa_status decode_file(poa_notice **out, const char *path, const poa_notice_table *t,
-                              const poa_data *d, const char *lang, int reply,
-                              poa_error *err) {
+static poa_status decode_file(poa_notice **out, const char *path,
+                              const poa_notice_table *t, const poa_data *d,
+                              const char *lang, int reply, poa_error *err) {
     poa_buf raw = POA_BUF_INIT, text = POA_BUF_INIT;
     int32_t date = POA_NO_DAY;
     const char *name = strcmp(path, "-") ? path : "<stdin>";
@@ -107,17 +109,19 @@ static char *read_line(char *buf, size_t cap) {
  * placeholders. Returns 0, or -1 when input ended early. */
 static int ask_all(poa_case_draft *dr) {
     char line[1100], why[200];
-    fprintf(stderr, "The notice does not give these facts. Answer each one (an empty answer "
-                    "skips an optional one; end input with Ctrl-D to leave the rest as "
-                    "[[TO FILL]] placeholders).\n");
+    fprintf(stderr,
+            "The notice does not give these facts. Answer each one (an empty answer "
+            "skips an optional one; end input with Ctrl-D to leave the rest as "
+            "[[TO FILL]] placeholders).\n");
     for (size_t i = 0; i < dr->nquestions; i++) {
         poa_question *q = &dr->questions[i];
         for (;;) {
             fprintf(stderr, "%s%s: ", q->ask,
-                    q->type == POA_Q_CHOICE ? (q->choices && !strcmp(q->choices, "remediate|dispute")
-                                                   ? " [remediate|dispute]"
-                                                   : "")
-                                            : "");
+                    q->type == POA_Q_CHOICE
+                        ? (q->choices && !strcmp(q->choices, "remediate|dispute")
+                               ? " [remediate|dispute]"
+                               : "")
+                        : "");
             fflush(stderr);
             if (!read_line(line, sizeof line)) {
                 fputc('\n', stderr);
@@ -130,7 +134,8 @@ static int ask_all(poa_case_draft *dr) {
             fprintf(stderr, "  %s\n", why);
         }
     }
-    fprintf(stderr, "Evidence you hold, one document per answer (empty answer to finish).\n");
+    fprintf(stderr,
+            "Evidence you hold, one document per answer (empty answer to finish).\n");
     for (;;) {
         fprintf(stderr, "Evidence: ");
         fflush(stderr);
@@ -167,23 +172,26 @@ static int ask_all(poa_case_draft *dr) {
     }
 }
 
-static void summary(const poa_notice *n, const poa_case_draft *dr, const char *path, int json) {
+static void summary(const poa_notice *n, const poa_case_draft *dr, const char *path,
+                    int json) {
     if (!n->understood) {
-        fprintf(stderr,
-                "poagen: the notice was not understood%s: no cause and no action found. "
-                "case.xml names none; add the <cause> elements by hand, or add the wording "
-                "to notices.xml. Sentences not understood:\n",
-                n->language ? "" : " (its language is none poagen reads: en nl sv es da zh)");
+        fprintf(
+            stderr,
+            "poagen: the notice was not understood%s: no cause and no action found. "
+            "case.xml names none; add the <cause> elements by hand, or add the wording "
+            "to notices.xml. Sentences not understood:\n",
+            n->language ? "" : " (its language is none poagen reads: en nl sv es da zh)");
         for (size_t i = 0; i < n->nunknown; i++) {
             fprintf(stderr, "  | %s\n", n->unknown[i]);
         }
     }
     for (size_t i = 0; i < n->ncauses; i++) {
         if (!n->causes[i].poa) {
-            fprintf(stderr,
-                    "poagen: '%s': a Plan of Action is the wrong answer to this notice; it "
-                    "asks for documents or information. What it asks for:\n",
-                    n->causes[i].id);
+            fprintf(
+                stderr,
+                "poagen: '%s': a Plan of Action is the wrong answer to this notice; it "
+                "asks for documents or information. What it asks for:\n",
+                n->causes[i].id);
             for (size_t k = 0; k < n->nasks; k++) {
                 fprintf(stderr, "  %s%s\n", n->asks[k][0] == '-' ? "" : "- ", n->asks[k]);
             }
@@ -285,24 +293,27 @@ int poa_cli_init(int argc, char **argv) {
     int exists = stat(case_xml, &sb) == 0;
     int reply_only = !notice_path && reply_path && exists;
     if (!notice_path && !reply_only) {
-        fprintf(stderr, "poagen: give the notice with --notice FILE (or - for standard "
-                        "input)\n%s",
+        fprintf(stderr,
+                "poagen: give the notice with --notice FILE (or - for standard "
+                "input)\n%s",
                 init_usage);
         return 2;
     }
     if (exists && !force && !reply_only) {
-        fprintf(stderr, "%s:0:0: error: case.xml already exists — use --force to replace it\n",
+        fprintf(stderr,
+                "%s:0:0: error: case.xml already exists — use --force to replace it\n",
                 case_xml);
         return 2;
     }
     if (stat(case_dir, &sb) != 0) {
         if (mkdir(case_dir, 0777) != 0) {
-            fprintf(stderr, "%s:0:0: error: cannot create the case folder: %s\n", case_dir,
-                    strerror(errno));
+            fprintf(stderr, "%s:0:0: error: cannot create the case folder: %s\n",
+                    case_dir, strerror(errno));
             return 2;
         }
     } else if (!S_ISDIR(sb.st_mode)) {
-        fprintf(stderr, "%s:0:0: error: not a folder — init needs a case folder\n", case_dir);
+        fprintf(stderr, "%s:0:0: error: not a folder — init needs a case folder\n",
+                case_dir);
         return 2;
     }
     poa_error e;
@@ -361,7 +372,8 @@ int poa_cli_init(int argc, char **argv) {
     }
     /* The exports already in the case (none is fine). An old case.xml is
      * being replaced (--force), so it is not read: it may be the broken one. */
-    if (!exists && has_exports(case_dir) && poa_case_load(&c, case_dir, d, &io, &e) != POA_OK) {
+    if (!exists && has_exports(case_dir) &&
+        poa_case_load(&c, case_dir, d, &io, &e) != POA_OK) {
         goto fail;
     }
     if (poa_case_draft_make(&dr, n, r, d, c, lang, &e) != POA_OK) {

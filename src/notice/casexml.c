@@ -33,8 +33,8 @@ typedef struct {
     size_t cap;
 } qlist;
 
-static poa_question *add_q(qlist *ql, const char *key, poa_question_type type, const char *ask,
-                           int optional) {
+static poa_question *add_q(qlist *ql, const char *key, poa_question_type type,
+                           const char *ask, int optional) {
     poa_case_draft *dr = ql->dr;
     for (size_t i = 0; i < dr->nquestions; i++) {
         if (!strcmp(dr->questions[i].key, key)) {
@@ -59,13 +59,13 @@ static poa_question *add_q(qlist *ql, const char *key, poa_question_type type, c
 }
 
 static int cause_named(const poa_cause_def *c, const char *id) {
-    return (c->metric && !strcmp(c->metric, id)) || (c->notice && !strcmp(c->notice, id)) ||
-           !strcmp(c->id, id);
+    return (c->metric && !strcmp(c->metric, id)) ||
+           (c->notice && !strcmp(c->notice, id)) || !strcmp(c->id, id);
 }
 
 poa_status poa_case_draft_make(poa_case_draft **out, const poa_notice *notice,
-                               const poa_notice *reply, const poa_data *d, const poa_case *c,
-                               const char *lang, poa_error *err) {
+                               const poa_notice *reply, const poa_data *d,
+                               const poa_case *c, const char *lang, poa_error *err) {
     poa_arena *a = poa_arena_new();
     poa_case_draft *dr = a ? poa_arena_alloc(a, sizeof *dr) : NULL;
     if (!dr) {
@@ -76,7 +76,8 @@ poa_status poa_case_draft_make(poa_case_draft **out, const poa_notice *notice,
     dr->notice = notice;
     dr->reply = reply;
     dr->language = lang ? lang : notice->language;
-    if (!dr->language && c && c->marketplace && strstr(POA_LANGS, c->marketplace->language)) {
+    if (!dr->language && c && c->marketplace &&
+        strstr(POA_LANGS, c->marketplace->language)) {
         dr->language = c->marketplace->language;
     }
     dr->marketplace = notice->marketplace;
@@ -86,10 +87,13 @@ poa_status poa_case_draft_make(poa_case_draft **out, const poa_notice *notice,
     dr->status = status_of(notice);
     qlist ql = {dr, 0};
     const char *lg = dr->language ? dr->language : "en";
-    add_q(&ql, "seller.name", POA_Q_TEXT, "Your business name, as registered with the marketplace", 0);
+    add_q(&ql, "seller.name", POA_Q_TEXT,
+          "Your business name, as registered with the marketplace", 0);
     add_q(&ql, "seller.store", POA_Q_TEXT, "Your store name (empty to skip)", 1);
-    add_q(&ql, "seller.merchant-token", POA_Q_TEXT, "Your merchant token / seller id (empty to skip)", 1);
-    add_q(&ql, "seller.email", POA_Q_TEXT, "The e-mail address of your seller account (empty to skip)", 1);
+    add_q(&ql, "seller.merchant-token", POA_Q_TEXT,
+          "Your merchant token / seller id (empty to skip)", 1);
+    add_q(&ql, "seller.email", POA_Q_TEXT,
+          "The e-mail address of your seller account (empty to skip)", 1);
     if (notice->date == POA_NO_DAY) {
         add_q(&ql, "notice.date", POA_Q_DATE, "The date of the notice (YYYY-MM-DD)", 1);
     }
@@ -97,10 +101,11 @@ poa_status poa_case_draft_make(poa_case_draft **out, const poa_notice *notice,
     for (size_t i = 0; i < notice->ncauses; i++) {
         const poa_notice_cause *nc = &notice->causes[i];
         if (nc->ip) {
-            poa_question *q = add_q(&ql, "fact:ip_route", POA_Q_CHOICE,
-                                    "For the intellectual-property complaint: do you remove the "
-                                    "listings (remediate) or contest the complaint (dispute)?",
-                                    0);
+            poa_question *q =
+                add_q(&ql, "fact:ip_route", POA_Q_CHOICE,
+                      "For the intellectual-property complaint: do you remove the "
+                      "listings (remediate) or contest the complaint (dispute)?",
+                      0);
             if (q) {
                 q->choices = "remediate|dispute";
             }
@@ -127,8 +132,8 @@ poa_status poa_case_draft_make(poa_case_draft **out, const poa_notice *notice,
         if (!facts && nc->poa) {
             /* The rule table asks nothing for this cause: ask what was done, and when. */
             snprintf(key, sizeof key, "fact:%s_actions", nc->id);
-            snprintf(ask, sizeof ask, "What you have already done about '%s' (one sentence)",
-                     nc->id);
+            snprintf(ask, sizeof ask,
+                     "What you have already done about '%s' (one sentence)", nc->id);
             add_q(&ql, key, POA_Q_TEXT, ask, 0);
             snprintf(key, sizeof key, "fact:%s_actions_on", nc->id);
             snprintf(ask, sizeof ask, "The date you did it (YYYY-MM-DD)");
@@ -136,7 +141,8 @@ poa_status poa_case_draft_make(poa_case_draft **out, const poa_notice *notice,
         }
     }
     add_q(&ql, "signature.name", POA_Q_TEXT, "The name that signs the appeal", 0);
-    add_q(&ql, "signature.title", POA_Q_TEXT, "Their title, e.g. Managing Director (empty to skip)", 1);
+    add_q(&ql, "signature.title", POA_Q_TEXT,
+          "Their title, e.g. Managing Director (empty to skip)", 1);
     *out = dr;
     return POA_OK;
 }
@@ -153,7 +159,8 @@ int poa_question_check(const poa_question *q, const char *answer, char *why, siz
         if (q->optional) {
             return 0;
         }
-        snprintf(why, cap, "an answer is needed (type it, or end input to leave a placeholder)");
+        snprintf(why, cap,
+                 "an answer is needed (type it, or end input to leave a placeholder)");
         return -1;
     }
     if (n > 1000) {
@@ -263,8 +270,8 @@ static void value_or_fill(poa_buf *b, const poa_question *q) {
     }
 }
 
-static void element(poa_buf *b, const poa_case_draft *dr, const char *indent, const char *name,
-                    const char *key) {
+static void element(poa_buf *b, const poa_case_draft *dr, const char *indent,
+                    const char *name, const char *key) {
     const poa_question *q = find_q(dr, key);
     if (!q || (q->optional && !q->value)) {
         return;
@@ -296,10 +303,12 @@ static void reply_xml(poa_buf *b, const poa_notice *r, const char *indent) {
 poa_status poa_case_draft_xml(const poa_case_draft *dr, const char *xsd_path, poa_buf *b,
                               poa_error *err) {
     const poa_notice *n = dr->notice;
-    poa_buf_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                    "<!-- Written by poagen init from the notice. Replace each [[TO FILL]]"
-                    "\n     placeholder with the fact it asks for before you generate the appeal. -->\n"
-                    "<case xmlns=\"urn:poagen:case:1\" version=\"1\">\n  <seller>\n");
+    poa_buf_puts(b,
+                 "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                 "<!-- Written by poagen init from the notice. Replace each [[TO FILL]]"
+                 "\n     placeholder with the fact it asks for before you generate the "
+                 "appeal. -->\n"
+                 "<case xmlns=\"urn:poagen:case:1\" version=\"1\">\n  <seller>\n");
     element(b, dr, "    ", "name", "seller.name");
     element(b, dr, "    ", "store", "seller.store");
     element(b, dr, "    ", "merchant-token", "seller.merchant-token");
@@ -366,8 +375,8 @@ poa_status poa_case_draft_xml(const poa_case_draft *dr, const char *xsd_path, po
         poa_buf_puts(b, "</rights-owner>\n");
     }
     for (size_t i = 0; i < n->nfigures; i++) {
-        poa_buf_printf(b, "    <figure metric=\"%s\" rate=\"%.6g\"/>\n", n->figures[i].metric,
-                       n->figures[i].rate);
+        poa_buf_printf(b, "    <figure metric=\"%s\" rate=\"%.6g\"/>\n",
+                       n->figures[i].metric, n->figures[i].rate);
     }
     for (size_t i = 0; i < n->nasks; i++) {
         poa_buf_puts(b, "    <asks>");
@@ -407,8 +416,9 @@ poa_status poa_case_draft_xml(const poa_case_draft *dr, const char *xsd_path, po
         poa_buf_puts(b, "</item>\n");
     }
     if (!dr->nevidence) {
-        poa_buf_puts(b, "    <item>[[TO FILL: each document you hold (invoice, screenshot, "
-                        "letter), with its date]]</item>\n");
+        poa_buf_puts(b,
+                     "    <item>[[TO FILL: each document you hold (invoice, screenshot, "
+                     "letter), with its date]]</item>\n");
     }
     poa_buf_puts(b, "  </evidence>\n  <signature>\n");
     element(b, dr, "    ", "name", "signature.name");
@@ -418,16 +428,16 @@ poa_status poa_case_draft_xml(const poa_case_draft *dr, const char *xsd_path, po
         return poa_error_set(err, POA_ERR_NOMEM, NULL, 0, 0, "out of memory");
     }
     xmlDocPtr doc;
-    poa_status st =
-        poa_xml_load_memory(&doc, poa_buf_cstr(b), b->len, "case.xml (draft)", xsd_path, err);
+    poa_status st = poa_xml_load_memory(&doc, poa_buf_cstr(b), b->len, "case.xml (draft)",
+                                        xsd_path, err);
     if (st == POA_OK) {
         xmlFreeDoc(doc);
     }
     return st;
 }
 
-poa_status poa_case_add_reply(const char *case_path, const char *xsd_path, const poa_notice *reply,
-                              poa_buf *out, poa_error *err) {
+poa_status poa_case_add_reply(const char *case_path, const char *xsd_path,
+                              const poa_notice *reply, poa_buf *out, poa_error *err) {
     xmlDocPtr doc;
     poa_status st = poa_xml_load(&doc, case_path, xsd_path, err);
     if (st != POA_OK) {
@@ -469,7 +479,8 @@ poa_status poa_case_add_reply(const char *case_path, const char *xsd_path, const
     poa_buf_append(out, (const char *)mem, (size_t)len);
     xmlFree(mem);
     xmlDocPtr check;
-    st = poa_xml_load_memory(&check, poa_buf_cstr(out), out->len, case_path, xsd_path, err);
+    st = poa_xml_load_memory(&check, poa_buf_cstr(out), out->len, case_path, xsd_path,
+                             err);
     if (st == POA_OK) {
         xmlFreeDoc(check);
     }

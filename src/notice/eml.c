@@ -18,8 +18,11 @@ static int valid_utf8(const char *s, size_t n) {
     const unsigned char *p = (const unsigned char *)s, *e = p + n;
     while (p < e) {
         unsigned c = *p;
-        size_t k = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3
-                               : (c & 0xF8) == 0xF0 ? 4 : 0;
+        size_t k = c < 0x80             ? 1
+                   : (c & 0xE0) == 0xC0 ? 2
+                   : (c & 0xF0) == 0xE0 ? 3
+                   : (c & 0xF8) == 0xF0 ? 4
+                                        : 0;
         if (!k || (size_t)(e - p) < k || (k == 2 && c < 0xC2)) {
             return 0;
         }
@@ -35,22 +38,25 @@ static int valid_utf8(const char *s, size_t n) {
 
 /* Convert s from charset to UTF-8 and append; unknown charsets are read as
  * Windows-1252 when the bytes are not UTF-8 (what mail clients do too). */
-static poa_status append_converted(poa_buf *out, const char *s, size_t n, const char *charset,
-                                   const char *name, poa_error *err) {
+static poa_status append_converted(poa_buf *out, const char *s, size_t n,
+                                   const char *charset, const char *name,
+                                   poa_error *err) {
     if ((!charset || !*charset || !strcasecmp(charset, "utf-8") ||
          !strcasecmp(charset, "us-ascii") || !strcasecmp(charset, "utf8")) &&
         valid_utf8(s, n)) {
         poa_buf_append(out, s, n);
         return POA_OK;
     }
-    const char *from = charset && *charset && strcasecmp(charset, "utf-8") ? charset : "CP1252";
+    const char *from =
+        charset && *charset && strcasecmp(charset, "utf-8") ? charset : "CP1252";
     iconv_t cd = iconv_open("UTF-8", from);
     if (cd == (iconv_t)-1) {
         cd = iconv_open("UTF-8", "CP1252");
     }
     if (cd == (iconv_t)-1) {
         return poa_error_set(err, POA_ERR_PARSE, name, 0, 0,
-                             "cannot convert charset '%s' — save the notice as UTF-8", from);
+                             "cannot convert charset '%s' — save the notice as UTF-8",
+                             from);
     }
     char *in = (char *)s;
     size_t left = n;
@@ -102,8 +108,10 @@ static void decode_base64(poa_buf *out, const char *s, size_t n) {
 }
 
 static int hexval(int c) {
-    return isdigit(c) ? c - '0' : (c >= 'A' && c <= 'F') ? c - 'A' + 10
-                              : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : -1;
+    return isdigit(c)               ? c - '0'
+           : (c >= 'A' && c <= 'F') ? c - 'A' + 10
+           : (c >= 'a' && c <= 'f') ? c - 'a' + 10
+                                    : -1;
 }
 
 static void decode_qp(poa_buf *out, const char *s, size_t n) {
@@ -113,7 +121,8 @@ static void decode_qp(poa_buf *out, const char *s, size_t n) {
             continue;
         }
         if (i + 1 < n && (s[i + 1] == '\n' || s[i + 1] == '\r')) {
-            i += (s[i + 1] == '\r' && i + 2 < n && s[i + 2] == '\n') ? 2 : 1; /* soft break */
+            i += (s[i + 1] == '\r' && i + 2 < n && s[i + 2] == '\n') ? 2
+                                                                     : 1; /* soft break */
             continue;
         }
         int h = i + 2 < n ? hexval((unsigned char)s[i + 1]) : -1;
@@ -130,9 +139,9 @@ static void decode_qp(poa_buf *out, const char *s, size_t n) {
 /* HTML to text: block elements end lines, list items start with "- ",
  * style/script/head are dropped, entities decoded. */
 static void html_to_text(poa_buf *out, const char *s, size_t n) {
-    static const char *const blocks[] = {"br", "p", "/p", "div", "/div", "li", "/li", "tr",
-                                         "/tr", "h1", "h2", "h3", "/h1", "/h2", "/h3",
-                                         "ul", "/ul", "ol", "/ol", "table", "/table"};
+    static const char *const blocks[] = {
+        "br", "p",   "/p",  "div", "/div", "li",  "/li", "tr",  "/tr",   "h1",    "h2",
+        "h3", "/h1", "/h2", "/h3", "ul",   "/ul", "ol",  "/ol", "table", "/table"};
     size_t i = 0;
     while (i < n) {
         if (s[i] == '<') {
@@ -142,8 +151,9 @@ static void html_to_text(poa_buf *out, const char *s, size_t n) {
             }
             char tag[16];
             size_t k = 0;
-            for (size_t p = i + 1; p < j && k + 1 < sizeof tag &&
-                                   (isalnum((unsigned char)s[p]) || (p == i + 1 && s[p] == '/'));
+            for (size_t p = i + 1;
+                 p < j && k + 1 < sizeof tag &&
+                 (isalnum((unsigned char)s[p]) || (p == i + 1 && s[p] == '/'));
                  p++) {
                 tag[k++] = (char)tolower((unsigned char)s[p]);
             }
@@ -209,7 +219,8 @@ typedef struct {
 static void param(const char *v, const char *key, char *out, size_t cap) {
     out[0] = 0;
     size_t kl = strlen(key);
-    for (const char *p = v; (p = poa_notice__memcasestr(p, strlen(p), key)) != NULL; p += kl) {
+    for (const char *p = v; (p = poa_notice__memcasestr(p, strlen(p), key)) != NULL;
+         p += kl) {
         if ((p == v || p[-1] == ';' || isspace((unsigned char)p[-1])) && p[kl] == '=') {
             const char *q = p + kl + 1;
             size_t k = 0;
@@ -291,8 +302,9 @@ static poa_status decode_part(poa_buf *out, const char *s, size_t n, const part_
 
 /* A multipart body: the parts between "--boundary" lines. For
  * multipart/alternative the plain-text part wins, else the HTML one. */
-static poa_status decode_multipart(poa_buf *out, const char *s, size_t n, const part_head *h,
-                                   int depth, const char *name, poa_error *err) {
+static poa_status decode_multipart(poa_buf *out, const char *s, size_t n,
+                                   const part_head *h, int depth, const char *name,
+                                   poa_error *err) {
     char delim[210];
     snprintf(delim, sizeof delim, "--%s", h->boundary);
     size_t dl = strlen(delim);
@@ -303,7 +315,8 @@ static poa_status decode_multipart(poa_buf *out, const char *s, size_t n, const 
     while (p < end) {
         const char *e = memchr(p, '\n', (size_t)(end - p));
         const char *le = e ? e : end;
-        if ((size_t)(le - p) >= dl && !memcmp(p, delim, dl) && (p == s || p[-1] == '\n')) {
+        if ((size_t)(le - p) >= dl && !memcmp(p, delim, dl) &&
+            (p == s || p[-1] == '\n')) {
             if (cur && nparts < 64) {
                 starts[nparts] = cur;
                 ends[nparts++] = (size_t)(p - cur);
@@ -335,9 +348,10 @@ static poa_status decode_multipart(poa_buf *out, const char *s, size_t n, const 
             pick = strcmp(ph[i].type, "text/plain") == 0 ? (int)i : -1;
         }
         for (size_t i = 0; i < nparts && pick < 0; i++) {
-            pick = !strncmp(ph[i].type, "multipart/", 10) || !strcmp(ph[i].type, "text/html")
-                       ? (int)i
-                       : -1;
+            pick =
+                !strncmp(ph[i].type, "multipart/", 10) || !strcmp(ph[i].type, "text/html")
+                    ? (int)i
+                    : -1;
         }
     }
     for (size_t i = 0; i < nparts; i++) {
@@ -360,10 +374,11 @@ static poa_status decode_multipart(poa_buf *out, const char *s, size_t n, const 
 static poa_status decode_part(poa_buf *out, const char *s, size_t n, const part_head *h,
                               int depth, const char *name, poa_error *err) {
     if (depth > MAX_DEPTH) {
-        return poa_error_set(err, POA_ERR_PARSE, name, 0, 0,
-                             "the e-mail nests more than %d MIME parts — save the notice's "
-                             "text instead",
-                             MAX_DEPTH);
+        return poa_error_set(
+            err, POA_ERR_PARSE, name, 0, 0,
+            "the e-mail nests more than %d MIME parts — save the notice's "
+            "text instead",
+            MAX_DEPTH);
     }
     if (!strncmp(h->type, "multipart/", 10)) {
         if (!h->boundary[0]) {
@@ -382,7 +397,8 @@ static poa_status decode_part(poa_buf *out, const char *s, size_t n, const part_
         poa_buf_append(&raw, s, n);
     }
     poa_buf text = POA_BUF_INIT;
-    poa_status st = append_converted(&text, poa_buf_cstr(&raw), raw.len, h->charset, name, err);
+    poa_status st =
+        append_converted(&text, poa_buf_cstr(&raw), raw.len, h->charset, name, err);
     poa_buf_free(&raw);
     if (st == POA_OK) {
         if (!strcmp(h->type, "text/html")) {
@@ -398,8 +414,9 @@ static poa_status decode_part(poa_buf *out, const char *s, size_t n, const part_
 /* Does s start like an e-mail: header lines up to a blank line, among them
  * From, Date, Subject or a MIME header? */
 static int looks_like_email(const char *s, size_t n) {
-    static const char *const known[] = {"from:", "date:", "subject:", "mime-version:",
-                                        "content-type:", "to:", "received:", "return-path:"};
+    static const char *const known[] = {
+        "from:",         "date:", "subject:",  "mime-version:",
+        "content-type:", "to:",   "received:", "return-path:"};
     size_t i = 0, hits = 0;
     while (i < n) {
         size_t e = i;

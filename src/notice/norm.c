@@ -59,10 +59,9 @@ int poa_notice__normalise(poa_norm *out, const char *s, size_t n) {
             dec[0] = ' ';
         } else {
             int bound = 0;
-            nd = utf8proc_decompose_char(cp, dec, 32,
-                                         UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT |
-                                             UTF8PROC_CASEFOLD,
-                                         &bound);
+            nd = utf8proc_decompose_char(
+                cp, dec, 32, UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD,
+                &bound);
             if (nd < 0 || nd > 32) {
                 dec[0] = cp;
                 nd = 1;
@@ -124,8 +123,8 @@ int poa_notice__alnum_before(const char *s, size_t i) {
         j--;
     }
     utf8proc_int32_t cp;
-    if (utf8proc_iterate((const utf8proc_uint8_t *)s + j, (utf8proc_ssize_t)(i - j), &cp) <=
-        0) {
+    if (utf8proc_iterate((const utf8proc_uint8_t *)s + j, (utf8proc_ssize_t)(i - j),
+                         &cp) <= 0) {
         return 0;
     }
     return alnum_cp(cp);
@@ -136,8 +135,8 @@ int poa_notice__alnum_at(const char *s, size_t len, size_t i) {
         return 0;
     }
     utf8proc_int32_t cp;
-    if (utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(len - i), &cp) <=
-        0) {
+    if (utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(len - i),
+                         &cp) <= 0) {
         return 0;
     }
     return alnum_cp(cp);

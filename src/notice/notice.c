@@ -31,8 +31,8 @@ enum {
     K_COUNT
 };
 static const char *const kind_names[K_COUNT] = {
-    "stop",   "known", "cause",  "action", "within", "by",   "by-after",
-    "date-label", "month", "target", "ref", "owner", "asks", "reply"};
+    "stop",       "known", "cause",  "action", "within", "by",   "by-after",
+    "date-label", "month", "target", "ref",    "owner",  "asks", "reply"};
 
 /* First found wins, in this order: the most specific action first. */
 static const char *const action_order[] = {"mfn-restriction", "deactivation", "hold",
@@ -95,7 +95,8 @@ static int attr_true(poa_arena *a, xmlNodePtr n, const char *name, int dflt) {
     return v ? (strcmp(v, "true") == 0 || strcmp(v, "1") == 0) : dflt;
 }
 
-poa_status poa_notice_table_load(poa_notice_table **out, const char *dir, poa_error *err) {
+poa_status poa_notice_table_load(poa_notice_table **out, const char *dir,
+                                 poa_error *err) {
     char path[4096], xsd[4096];
     snprintf(path, sizeof path, "%s/notices.xml", dir);
     snprintf(xsd, sizeof xsd, "%s/notices.xsd", dir);
@@ -129,11 +130,13 @@ poa_status poa_notice_table_load(poa_notice_table **out, const char *dir, poa_er
         td->poa = attr_true(a, k, "poa", 1);
         td->ip = attr_true(a, k, "ip", 0);
         size_t na = 0;
-        for (xmlNodePtr q = poa_xml_child(k, "asks-for"); q; q = poa_xml_next(q, "asks-for")) {
+        for (xmlNodePtr q = poa_xml_child(k, "asks-for"); q;
+             q = poa_xml_next(q, "asks-for")) {
             na++;
         }
         td->asks_for = poa_arena_alloc(a, (na + 1) * sizeof(char *));
-        for (xmlNodePtr q = poa_xml_child(k, "asks-for"); q; q = poa_xml_next(q, "asks-for")) {
+        for (xmlNodePtr q = poa_xml_child(k, "asks-for"); q;
+             q = poa_xml_next(q, "asks-for")) {
             xmlChar *v = poa_xml_text(q);
             td->asks_for[td->nasks_for++] = poa_arena_strdup(a, v ? (const char *)v : "");
             xmlFree(v);
@@ -145,7 +148,8 @@ poa_status poa_notice_table_load(poa_notice_table **out, const char *dir, poa_er
         snprintf(lt->order, sizeof lt->order, "%s", attr(a, k, "date-order"));
         lt->nowb = attr_true(a, k, "no-word-boundaries", 0);
         size_t np = 0;
-        for (xmlNodePtr q = poa_xml_next(k->children, NULL); q; q = poa_xml_next(q, NULL)) {
+        for (xmlNodePtr q = poa_xml_next(k->children, NULL); q;
+             q = poa_xml_next(q, NULL)) {
             np++;
         }
         lt->p = poa_arena_alloc(a, (np + 1) * sizeof *lt->p);
@@ -164,9 +168,10 @@ poa_status poa_notice_table_load(poa_notice_table **out, const char *dir, poa_er
             if (p->kind < 0) {
                 continue;
             }
-            p->id = attr(a, q, p->kind == K_MONTH ? "n"
-                               : (p->kind == K_REF || p->kind == K_REPLY) ? "kind"
-                                                                         : "id");
+            p->id = attr(a, q,
+                         p->kind == K_MONTH                         ? "n"
+                         : (p->kind == K_REF || p->kind == K_REPLY) ? "kind"
+                                                                    : "id");
             xmlChar *v = poa_xml_text(q);
             const char *raw = v ? (const char *)v : "";
             size_t rl = strlen(raw);
@@ -276,18 +281,20 @@ static void split_sentences(doc *d) {
     d->nsent = 0;
     size_t start = 0;
     for (size_t i = 0; i <= n; i++) {
-        size_t cut = 0, next = 0; /* cut: end of a sentence at i; next: where the next starts */
+        size_t cut = 0,
+               next = 0; /* cut: end of a sentence at i; next: where the next starts */
         if (i == n) {
             cut = 1, next = n;
         } else if ((s[i] == '.' || s[i] == '!' || s[i] == '?') &&
-                   (i + 1 == n || s[i + 1] == ' ' || s[i + 1] == '\n' || s[i + 1] == '\t') &&
+                   (i + 1 == n || s[i + 1] == ' ' || s[i + 1] == '\n' ||
+                    s[i + 1] == '\t') &&
                    !(i > 0 && isdigit((unsigned char)s[i - 1]) && i + 1 < n &&
                      isdigit((unsigned char)s[i + 1]))) {
             cut = 1, next = i + 1;
             i++;
-        } else if (i + 3 <= n && (!memcmp(s + i, "\xE3\x80\x82", 3) ||   /* 。 */
-                                  !memcmp(s + i, "\xEF\xBC\x81", 3) ||   /* ！ */
-                                  !memcmp(s + i, "\xEF\xBC\x9F", 3) ||   /* ？ */
+        } else if (i + 3 <= n && (!memcmp(s + i, "\xE3\x80\x82", 3) ||  /* 。 */
+                                  !memcmp(s + i, "\xEF\xBC\x81", 3) ||  /* ！ */
+                                  !memcmp(s + i, "\xEF\xBC\x9F", 3) ||  /* ？ */
                                   !memcmp(s + i, "\xEF\xBC\x9B", 3))) { /* ； */
             cut = 1, next = i + 3;
             i += 2;
@@ -298,8 +305,8 @@ static void split_sentences(doc *d) {
             while (j < n && (s[j] == ' ' || s[j] == '\t')) {
                 j++;
             }
-            int cont = j < n && islower((unsigned char)s[j]) && i > start &&
-                       s[i - 1] != ':';
+            int cont =
+                j < n && islower((unsigned char)s[j]) && i > start && s[i - 1] != ':';
             if (!cont) {
                 cut = 1, next = i + 1;
             }
@@ -578,14 +585,15 @@ typedef struct {
     poa_notice *n;
     doc d;
     const lang_table *lt;
-    size_t cap_causes, cap_figures, cap_asins, cap_refs, cap_owners, cap_asks, cap_replies;
+    size_t cap_causes, cap_figures, cap_asins, cap_refs, cap_owners, cap_asks,
+        cap_replies;
     size_t *cause_pos;
 } decoder;
 
 #define GROW(arena, arr, count, cap)                                                     \
     do {                                                                                 \
         if ((count) == (cap)) {                                                          \
-            size_t nc_ = (cap) ? (cap) * 2 : 8;                                          \
+            size_t nc_ = (cap) ? (cap)*2 : 8;                                            \
             void *na_ = poa_arena_alloc((arena), nc_ * sizeof *(arr));                   \
             if ((count)) {                                                               \
                 memcpy(na_, (arr), (count) * sizeof *(arr));                             \
@@ -658,8 +666,9 @@ static void find_figures(decoder *dc) {
     const char *s = d->nm.s;
     size_t last_pct_end = 0;
     for (size_t i = 0; i < d->nm.len; i++) {
-        if (!isdigit((unsigned char)s[i]) || (i > 0 && (isdigit((unsigned char)s[i - 1]) ||
-                                                        s[i - 1] == '.' || s[i - 1] == ','))) {
+        if (!isdigit((unsigned char)s[i]) ||
+            (i > 0 &&
+             (isdigit((unsigned char)s[i - 1]) || s[i - 1] == '.' || s[i - 1] == ','))) {
             continue;
         }
         size_t j = i;
@@ -741,7 +750,8 @@ static void find_asins(decoder *dc) {
     const char *s = dc->d.orig;
     size_t len = dc->d.orig_len;
     for (size_t i = 0; i + 10 <= len; i++) {
-        if (s[i] != 'B' || s[i + 1] != '0' || (i > 0 && isalnum((unsigned char)s[i - 1])) ||
+        if (s[i] != 'B' || s[i + 1] != '0' ||
+            (i > 0 && isalnum((unsigned char)s[i - 1])) ||
             (i + 10 < len && isalnum((unsigned char)s[i + 10]))) {
             continue;
         }
@@ -812,16 +822,18 @@ static void find_refs_owners(decoder *dc) {
                 mark_known(&dc->d, (size_t)at);
                 continue;
             }
-            while (o < len && (s[o] == ' ' || s[o] == ':' || s[o] == '#' || s[o] == '.' ||
-                               !strncmp(s + o, "\xEF\xBC\x9A", 3) || !strncasecmp(s + o, "nr", 2) ||
-                               !strncasecmp(s + o, "no", 2))) {
-                o += !strncmp(s + o, "\xEF\xBC\x9A", 3) ? 3
+            while (o < len &&
+                   (s[o] == ' ' || s[o] == ':' || s[o] == '#' || s[o] == '.' ||
+                    !strncmp(s + o, "\xEF\xBC\x9A", 3) || !strncasecmp(s + o, "nr", 2) ||
+                    !strncasecmp(s + o, "no", 2))) {
+                o += !strncmp(s + o, "\xEF\xBC\x9A", 3)                               ? 3
                      : (!strncasecmp(s + o, "nr", 2) || !strncasecmp(s + o, "no", 2)) ? 2
-                                                                                        : 1;
+                                                                                      : 1;
             }
             size_t e = o;
             int digits = 0;
-            while (e < len && (isalnum((unsigned char)s[e]) || s[e] == '-') && e - o < 40) {
+            while (e < len && (isalnum((unsigned char)s[e]) || s[e] == '-') &&
+                   e - o < 40) {
                 digits += isdigit((unsigned char)s[e]) != 0;
                 e++;
             }
@@ -848,7 +860,8 @@ static void find_refs_owners(decoder *dc) {
 static void find_deadline(decoder *dc, const poa_data *data, int32_t date_hint) {
     poa_notice *n = dc->n;
     const doc *d = &dc->d;
-    const poa_marketplace *m = n->marketplace ? poa_data_marketplace(data, n->marketplace) : NULL;
+    const poa_marketplace *m =
+        n->marketplace ? poa_data_marketplace(data, n->marketplace) : NULL;
     const char *order = m ? m->date_order : dc->lt->order;
     found_date dates[64];
     size_t nd = find_dates(d, dc->lt, order, dates, 64);
@@ -919,7 +932,8 @@ static void find_deadline(decoder *dc, const poa_data *data, int32_t date_hint) 
             }
             skip_sp(d, &j);
             if (j + post_len > d->nm.len || memcmp(d->nm.s + j, post, post_len) != 0 ||
-                (!dc->lt->nowb && poa_notice__alnum_at(d->nm.s, d->nm.len, j + post_len))) {
+                (!dc->lt->nowb &&
+                 poa_notice__alnum_at(d->nm.s, d->nm.len, j + post_len))) {
                 continue;
             }
             mark_known(&dc->d, i);
@@ -950,15 +964,16 @@ static void find_marketplace(decoder *dc, const poa_data *data) {
             if (!strchr(low, '.')) {
                 continue; /* only the domain-like names: "Amazon.nl" */
             }
-            for (const char *h = d->nm.s; (h = memmem(h, d->nm.len - (size_t)(h - d->nm.s),
-                                                      low, nl)) != NULL;
+            for (const char *h = d->nm.s;
+                 (h = memmem(h, d->nm.len - (size_t)(h - d->nm.s), low, nl)) != NULL;
                  h++) {
                 size_t at = (size_t)(h - d->nm.s), e = at + nl;
                 int before = at > 0 && (isalnum((unsigned char)h[-1]) || h[-1] == '.');
                 int after = e < d->nm.len && (isalnum((unsigned char)d->nm.s[e]) ||
                                               (d->nm.s[e] == '.' && e + 1 < d->nm.len &&
                                                isalnum((unsigned char)d->nm.s[e + 1])));
-                if (!before && !after && (at < best_at || (at == best_at && nl > best_len))) {
+                if (!before && !after &&
+                    (at < best_at || (at == best_at && nl > best_len))) {
                     best_at = at;
                     best_len = nl;
                     dc->n->marketplace = m->names[0];
@@ -989,9 +1004,9 @@ static void add_listed_asks(decoder *dc, size_t sent) {
     }
 }
 
-poa_status poa_notice_decode(poa_notice **out, const poa_notice_table *t, const poa_data *data,
-                             const char *text, size_t len, const poa_notice_options *opt,
-                             poa_error *err) {
+poa_status poa_notice_decode(poa_notice **out, const poa_notice_table *t,
+                             const poa_data *data, const char *text, size_t len,
+                             const poa_notice_options *opt, poa_error *err) {
     poa_notice_options none = {NULL, POA_NO_DAY, 0};
     if (!opt) {
         opt = &none;
@@ -1047,7 +1062,8 @@ poa_status poa_notice_decode(poa_notice **out, const poa_notice_table *t, const 
                 if (ph->kind == K_CAUSE) {
                     add_cause(&dc, t, ph->id, (size_t)at);
                 } else if (ph->kind == K_ASKS) {
-                    const char *sentence = sentence_text(a, &dc.d, sentence_of(&dc.d, (size_t)at));
+                    const char *sentence =
+                        sentence_text(a, &dc.d, sentence_of(&dc.d, (size_t)at));
                     int seen = 0;
                     for (size_t k = 0; k < n->nasks; k++) {
                         seen |= !strcmp(n->asks[k], sentence);
@@ -1071,7 +1087,8 @@ poa_status poa_notice_decode(poa_notice **out, const poa_notice_table *t, const 
                 }
             }
         }
-        for (size_t o = 0; o < sizeof action_order / sizeof action_order[0] && !n->action; o++) {
+        for (size_t o = 0; o < sizeof action_order / sizeof action_order[0] && !n->action;
+             o++) {
             for (size_t p = 0; p < dc.lt->np && !n->action; p++) {
                 const phrase *ph = &dc.lt->p[p];
                 if (ph->kind != K_ACTION || strcmp(ph->id, action_order[o])) {
@@ -1080,7 +1097,8 @@ poa_status poa_notice_decode(poa_notice **out, const poa_notice_table *t, const 
                 long at = find_next(&dc.d, dc.lt, ph, 0);
                 if (at >= 0) {
                     n->action = ph->id;
-                    n->action_evidence = sentence_text(a, &dc.d, sentence_of(&dc.d, (size_t)at));
+                    n->action_evidence =
+                        sentence_text(a, &dc.d, sentence_of(&dc.d, (size_t)at));
                 }
             }
         }
@@ -1168,7 +1186,8 @@ static json_t *notice_json(const poa_notice *n) {
     for (size_t i = 0; i < n->ncauses; i++) {
         json_t *c = json_object();
         json_object_set_new(c, "id", json_string(n->causes[i].id));
-        json_object_set_new(c, "kind", json_string(n->causes[i].metric ? "metric" : "policy"));
+        json_object_set_new(c, "kind",
+                            json_string(n->causes[i].metric ? "metric" : "policy"));
         json_object_set_new(c, "evidence", json_string(n->causes[i].evidence));
         if (!n->causes[i].poa) {
             json_object_set_new(c, "poa", json_false());
@@ -1181,9 +1200,10 @@ static json_t *notice_json(const poa_notice *n) {
     if (!poa) {
         json_object_set_new(
             o, "advice",
-            json_string("This notice asks for documents or information, not for a Plan of "
-                        "Action: answer what it asks for (see \"asks\"), through the link "
-                        "or button the notice gives."));
+            json_string(
+                "This notice asks for documents or information, not for a Plan of "
+                "Action: answer what it asks for (see \"asks\"), through the link "
+                "or button the notice gives."));
     }
     json_object_set_new(o, "asks", strings(n->asks, n->nasks));
     json_object_set_new(o, "asins", strings(n->asins, n->nasins));
@@ -1223,10 +1243,12 @@ void poa_notice_json(const poa_notice *n, const poa_notice *reply, poa_buf *out)
             json_array_append_new(kinds, k);
         }
         json_object_set_new(r, "kinds", kinds);
-        json_object_set_new(r, "unknown_sentences", strings(reply->unknown, reply->nunknown));
+        json_object_set_new(r, "unknown_sentences",
+                            strings(reply->unknown, reply->nunknown));
         json_object_set_new(o, "reply", r);
     }
-    char *s = json_dumps(o, JSON_INDENT(2) | JSON_REAL_PRECISION(6) | JSON_PRESERVE_ORDER);
+    char *s =
+        json_dumps(o, JSON_INDENT(2) | JSON_REAL_PRECISION(6) | JSON_PRESERVE_ORDER);
     if (s) {
         poa_buf_puts(out, s);
         poa_buf_putc(out, '\n');

@@ -35,7 +35,8 @@ static poa_notice *decode(const char *text, const char *lang, int reply) {
     poa_notice_options opt = {lang, POA_NO_DAY, reply};
     poa_notice *n = NULL;
     poa_error e;
-    assert_int_equal(poa_notice_decode(&n, table, data, text, strlen(text), &opt, &e), POA_OK);
+    assert_int_equal(poa_notice_decode(&n, table, data, text, strlen(text), &opt, &e),
+                     POA_OK);
     return n;
 }
 
@@ -69,9 +70,10 @@ static void test_normalisation(void **state) {
 static void test_word_boundaries(void **state) {
     (void)state;
     /* "odr" inside a word, "patent" continuing ("patented" is a prefix match) */
-    poa_notice *n = decode("Hello, the kodrin crate was sold. This is a warning about a patented "
-                           "design.",
-                           "en", 0);
+    poa_notice *n =
+        decode("Hello, the kodrin crate was sold. This is a warning about a patented "
+               "design.",
+               "en", 0);
     assert_false(has_cause(n, "odr"));
     assert_false(has_cause(n, "cr"));
     assert_true(has_cause(n, "ip_patent"));
@@ -86,9 +88,10 @@ static void test_word_boundaries(void **state) {
 
 static void test_targets_are_not_figures(void **state) {
     (void)state;
-    poa_notice *n = decode("Ons doel is een annuleringspercentage van minder dan 2,5 %. Je "
-                           "annuleringspercentage bedraagt 4,75 %.",
-                           "nl", 0);
+    poa_notice *n =
+        decode("Ons doel is een annuleringspercentage van minder dan 2,5 %. Je "
+               "annuleringspercentage bedraagt 4,75 %.",
+               "nl", 0);
     assert_int_equal(n->nfigures, 1);
     assert_string_equal(n->figures[0].metric, "cr");
     assert_true(n->figures[0].rate > 0.04749 && n->figures[0].rate < 0.04751);
@@ -98,9 +101,10 @@ static void test_targets_are_not_figures(void **state) {
 static void test_dates_and_deadlines(void **state) {
     (void)state;
     /* month-first numbers on Amazon.com */
-    poa_notice *n = decode("Date: 11/16/2026. Your Amazon.com account has been deactivated. "
-                           "Appeal before 12/04/2026.",
-                           "en", 0);
+    poa_notice *n =
+        decode("Date: 11/16/2026. Your Amazon.com account has been deactivated. "
+               "Appeal before 12/04/2026.",
+               "en", 0);
     assert_int_equal(n->date, day(2026, 11, 16));
     assert_int_equal(n->deadline, day(2026, 12, 4));
     poa_notice_free(n);
@@ -133,13 +137,15 @@ static void test_dates_and_deadlines(void **state) {
 
 static void test_language_detection(void **state) {
     (void)state;
-    poa_notice *n = decode("Hej, din konto er blevet deaktiveret, og det er vi kede af. Du har "
-                           "ikke opfyldt målet for annulleringsrate.",
-                           NULL, 0);
+    poa_notice *n =
+        decode("Hej, din konto er blevet deaktiveret, og det er vi kede af. Du har "
+               "ikke opfyldt målet for annulleringsrate.",
+               NULL, 0);
     assert_string_equal(n->language, "da");
     poa_notice_free(n);
-    n = decode("Hej, ditt konto har avaktiverats och vi har inte fått något svar från dig.",
-               NULL, 0);
+    n = decode(
+        "Hej, ditt konto har avaktiverats och vi har inte fått något svar från dig.",
+        NULL, 0);
     assert_string_equal(n->language, "sv");
     poa_notice_free(n);
     n = decode("xyz 123", NULL, 0);
@@ -151,9 +157,10 @@ static void test_language_detection(void **state) {
 
 static void test_replies(void **state) {
     (void)state;
-    poa_notice *n = decode("Je account wordt niet opnieuw geactiveerd. Dit is een definitieve "
-                           "beslissing.",
-                           "nl", 1);
+    poa_notice *n =
+        decode("Je account wordt niet opnieuw geactiveerd. Dit is een definitieve "
+               "beslissing.",
+               "nl", 1);
     assert_int_equal(n->nreplies, 1);
     assert_string_equal(n->replies[0].kind, "rejected");
     poa_notice_free(n);
@@ -191,10 +198,12 @@ static void test_email(void **state) {
 }
 
 int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_normalisation),     cmocka_unit_test(test_word_boundaries),
-        cmocka_unit_test(test_targets_are_not_figures),
-        cmocka_unit_test(test_dates_and_deadlines), cmocka_unit_test(test_language_detection),
-        cmocka_unit_test(test_replies),           cmocka_unit_test(test_email)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_normalisation),
+                                       cmocka_unit_test(test_word_boundaries),
+                                       cmocka_unit_test(test_targets_are_not_figures),
+                                       cmocka_unit_test(test_dates_and_deadlines),
+                                       cmocka_unit_test(test_language_detection),
+                                       cmocka_unit_test(test_replies),
+                                       cmocka_unit_test(test_email)};
     return cmocka_run_group_tests(tests, setup, teardown);
 }

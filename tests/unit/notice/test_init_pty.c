@@ -66,11 +66,13 @@ static void test_prompts(void **state) {
     assert_non_null(dir);
     char case_dir[1024], notice[1024];
     snprintf(case_dir, sizeof case_dir, "%s/case", dir);
-    snprintf(notice, sizeof notice, "%s/tests/notices/en/trademark-authenticity.txt", src);
+    snprintf(notice, sizeof notice, "%s/tests/notices/en/trademark-authenticity.txt",
+             src);
     struct termios tio;
     memset(&tio, 0, sizeof tio);
     cfmakeraw(&tio);
-    tio.c_lflag |= ICANON; /* line input, as on a terminal; no echo keeps the transcript clean */
+    tio.c_lflag |=
+        ICANON; /* line input, as on a terminal; no echo keeps the transcript clean */
     tio.c_iflag |= ICRNL;
     tio.c_oflag |= OPOST | ONLCR;
     int fd;
@@ -99,7 +101,8 @@ static void test_prompts(void **state) {
         } else if (strstr(p, "YYYY-MM-DD")) {
             say(fd, bad_date++ ? "2026-11-18" : "18/11/2026");
         } else if (strstr(p, "Evidence: ")) {
-            say(fd, evidence++ ? "" : "Invoice 4471 from Nordlys Outdoor ApS for 240 units");
+            say(fd,
+                evidence++ ? "" : "Invoice 4471 from Nordlys Outdoor ApS for 240 units");
         } else if (strstr(p, "signs the appeal")) {
             say(fd, "Anke Brouwer");
         } else {
@@ -132,8 +135,9 @@ static void test_prompts(void **state) {
     assert_non_null(strstr(xml, "<fact name=\"ip_route\">remediate</fact>"));
     assert_non_null(strstr(xml, ">2026-11-18</fact>"));
     assert_null(strstr(xml, "18/11/2026"));
-    assert_non_null(strstr(xml, "<item date=\"2026-11-10\">Invoice 4471 from Nordlys Outdoor ApS "
-                                "for 240 units</item>"));
+    assert_non_null(
+        strstr(xml, "<item date=\"2026-11-10\">Invoice 4471 from Nordlys Outdoor ApS "
+                    "for 240 units</item>"));
     assert_non_null(strstr(xml, "<name>Anke Brouwer</name>"));
     assert_null(strstr(xml, "[[TO FILL:"));
     assert_non_null(strstr(xml, "<cause>ip_trademark</cause>"));
@@ -183,7 +187,8 @@ static void test_end_of_input(void **state) {
     xml[n] = 0;
     fclose(f);
     assert_non_null(strstr(xml, "<name>Van Dijk Webwinkel</name>"));
-    assert_non_null(strstr(xml, "<name>[[TO FILL: The name that signs the appeal]]</name>"));
+    assert_non_null(
+        strstr(xml, "<name>[[TO FILL: The name that signs the appeal]]</name>"));
     test_rmtree(dir);
     free(dir);
 }
