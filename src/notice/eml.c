@@ -9,6 +9,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <utf8proc.h>
+
 #include "notice/notice_private.h"
 #include "poagen/date.h"
 
@@ -195,7 +197,7 @@ static void html_to_text(poa_buf *out, const char *s, size_t n) {
                     cp = e ? e->value : 0;
                 }
             }
-            if (cp > 0 && cp < 0x110000) {
+            if (cp > 0 && cp < 0x110000 && (cp < 0xD800 || cp > 0xDFFF)) {
                 poa_notice__put_utf8(out, cp == 0xA0 ? ' ' : (unsigned)cp);
                 i = j + 1;
             } else {
@@ -468,6 +470,35 @@ static int32_t mail_date(const char *v) {
     return POA_NO_DAY;
 }
 
+/* What is handed on is valid UTF-8 without NUL whatever the e-mail said
+ * about itself: bad sequences (also from entities such as &#xD800;) become
+ * U+FFFD, NUL a space. */
+static void sanitise(poa_buf *b) {
+    if (!b->len) {
+        return;
+    }
+    poa_buf out = POA_BUF_INIT;
+    const char *s = b->data;
+    size_t i = 0;
+    while (i < b->len) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+                                              (utf8proc_ssize_t)(b->len - i), &cp);
+        if (k <= 0) {
+            poa_buf_puts(&out, "\xEF\xBF\xBD");
+            i++;
+        } else if (cp == 0) {
+            poa_buf_putc(&out, ' ');
+            i++;
+        } else {
+            poa_buf_append(&out, s + i, (size_t)k);
+            i += (size_t)k;
+        }
+    }
+    poa_buf_free(b);
+    *b = out;
+}
+
 poa_status poa_notice_text(poa_buf *out, int32_t *date_out, const char *bytes, size_t n,
                            const char *name, poa_error *err) {
     *date_out = POA_NO_DAY;
@@ -495,6 +526,7 @@ poa_status poa_notice_text(poa_buf *out, int32_t *date_out, const char *bytes, s
         st = append_converted(&raw, bytes, n, NULL, name, err);
     }
     if (st == POA_OK) {
+        sanitise(&raw);
         /* One form of line end; no trailing spaces before them. */
         const char *s = poa_buf_cstr(&raw);
         size_t spaces = 0;
