@@ -195,6 +195,14 @@ static void test_email(void **state) {
     assert_int_equal(poa_notice_text(&text, &d, html, strlen(html), "h.eml", &e), POA_OK);
     assert_string_equal(poa_buf_cstr(&text), "\nA & B\nééé\n");
     poa_buf_free(&text);
+    /* A part that claims UTF-8 but holds a surrogate, and an entity naming
+     * one: what is handed on is valid UTF-8 all the same. */
+    const char *bad = "From: a@b.c\nDate: x\nContent-Type: text/html; charset=utf-8\n\n"
+                      "a\xED\xA0\x80b &#xD800; c";
+    assert_int_equal(poa_notice_text(&text, &d, bad, strlen(bad), "b.eml", &e), POA_OK);
+    assert_null(strstr(poa_buf_cstr(&text), "\xED\xA0\x80"));
+    assert_non_null(strstr(poa_buf_cstr(&text), "&#xD800;"));
+    poa_buf_free(&text);
 }
 
 int main(void) {
