@@ -11,6 +11,8 @@
 #include "poagen/batch.h"
 #include "poagen/date.h"
 
+int poa_cli_init(int argc, char **argv);
+
 enum { EXIT_OK = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2 };
 
 static const char usage_text[] =
@@ -680,6 +682,9 @@ int main(int argc, char **argv) {
         return finish_stdout();
     }
     const char *cmd = argv[1];
+    if (strcmp(cmd, "init") == 0) {
+        return poa_cli_init(argc, argv);
+    }
     cli c;
     memset(&c, 0, sizeof c);
     c.run.as_of = POA_NO_DAY;
