@@ -452,7 +452,7 @@ static size_t find_dates(const doc *d, const lang_table *lt, const char *order,
             continue;
         }
         size_t j = i;
-        int a, b, c, y = 0, m = 0, day = 0;
+        int a = 0, b = 0, c = 0, y = 0, m = 0, day = 0;
         if (isdigit((unsigned char)s[i])) {
             int la = read_num(s, n, &j, 4, &a);
             if (!la) {

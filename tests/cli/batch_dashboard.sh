@@ -22,7 +22,8 @@ for n in 300 600 900; do
 done
 cp -r "$sample" "$cases/full"
 cp -r "$sample" "$cases/bad-date"
-sed -i '5s/2026-09-17T10:28:08+01:00/2026-13-17T10:28:08+01:00/' "$cases/bad-date/orders.txt"
+awk 'BEGIN { FS = OFS = "\t" } NR == 5 { $3 = substr($3, 1, 5) "13" substr($3, 8) } { print }' \
+    "$sample/orders.txt" >"$cases/bad-date/orders.txt"
 "$bin" batch "$cases" -o "$out" --quiet 2>/dev/null
 expect_status 1 $? "batch"
 
