@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+/* Optional, as with libFuzzer: a harness may set itself up once. */
+int LLVMFuzzerInitialize(int *argc, char ***argv) __attribute__((weak));
 
 static int run_file(const char *path) {
     FILE *f = fopen(path, "rb");
@@ -86,6 +88,9 @@ static int run_path(const char *path, size_t *count) {
 }
 
 int main(int argc, char **argv) {
+    if (LLVMFuzzerInitialize) {
+        LLVMFuzzerInitialize(&argc, &argv);
+    }
     size_t count = 0;
     int rc = 0;
     for (int i = 1; i < argc; i++) {
