@@ -351,16 +351,27 @@ static long top_index(const long long *v, size_t n) {
     return top;
 }
 
-/* Is the order one placed on a non-business day or on the last business
- * day before one (weekend or holiday)? Its handling time then runs over
- * days nobody dispatches. */
-static int offday_order(const poa_marketplace *mp, int32_t purchase, int *holiday) {
-    int today = poa_business_day(mp, purchase), next = poa_business_day(mp, purchase + 1);
-    int wd = poa_day_weekday(purchase), wn = poa_day_weekday(purchase + 1);
-    int weekend_today = mp ? mp->weekend[wd] : wd >= 5;
-    int weekend_next = mp ? mp->weekend[wn] : wn >= 5;
-    *holiday = (!today && !weekend_today) || (!next && !weekend_next);
-    return !today || !next;
+/* Did the order's handling time run into days nobody dispatches? It was
+ * placed on a non-business day, or it was due on the last business day
+ * before one, so a confirmation that missed the due day waited over the
+ * weekend or holiday (due Friday, confirmed Monday is the typical case).
+ * *holiday is set when that day is a holiday rather than a weekend day. */
+static int offday_order(const poa_marketplace *mp, int32_t purchase, int32_t latest_ship,
+                        int *holiday) {
+    int32_t days[2] = {purchase,
+                       latest_ship != POA_NO_DAY ? latest_ship + 1 : purchase + 1};
+    int off = 0;
+    *holiday = 0;
+    for (int i = 0; i < 2; i++) {
+        if (poa_business_day(mp, days[i])) {
+            continue;
+        }
+        int wd = poa_day_weekday(days[i]);
+        int weekend = mp ? mp->weekend[wd] : wd >= 5;
+        *holiday |= !weekend;
+        off = 1;
+    }
+    return off;
 }
 
 /* Late shipments: the handling-time distribution of late and on-time
@@ -393,7 +404,7 @@ static void lsr_drivers(const poa_case *c, const poa_data *d, const poa_metric *
         judged++;
         int holiday = 0;
         int off = o->purchase != POA_NO_DAY &&
-                  offday_order(c->marketplace, o->purchase, &holiday);
+                  offday_order(c->marketplace, o->purchase, o->latest_ship, &holiday);
         offday_all += off;
         int handling =
             o->purchase == POA_NO_DAY

@@ -133,10 +133,10 @@ static int unexplained(const fixture *f, const char *metric) {
     return 0;
 }
 
-/* 100 on-time orders: bought Tue 11-10, due Fri 11-13 (3 business days),
+/* 100 on-time orders: bought Tue 11-10, due Thu 11-12 (2 business days),
  * confirmed the same Tuesday. */
 static void on_time(sb *b, const char *carrier, const char *tracking) {
-    orders(b, 100, "2026-11-10", "Shipped", "2026-11-13", "2026-11-10", "", carrier,
+    orders(b, 100, "2026-11-10", "Shipped", "2026-11-12", "2026-11-10", "", carrier,
            tracking, "");
 }
 
@@ -155,7 +155,7 @@ static void test_lsr_handling_shown(void **state) {
     assert_int_equal((int)fig(x, "late"), 10);
     assert_int_equal((int)fig(x, "short_late"), 10);
     assert_int_equal((int)fig(x, "late_h1"), 10);
-    assert_int_equal((int)fig(x, "ontime_h3plus"), 100);
+    assert_int_equal((int)fig(x, "ontime_h2"), 100);
     assert_true(x->share == 1.0);
     /* With 3 days' handling all 10 would have been on time. */
     assert_true(x->has_what_if);
@@ -168,15 +168,16 @@ static void test_lsr_handling_shown(void **state) {
     free(b.text);
 }
 
-/* 10 late orders with 3 business days' handling (due 11-13, confirmed
- * Mon 11-16), bought on a Tuesday, no scan, no carrier: no cause the data
- * supports, so LSR stays unexplained. */
+/* 10 late orders with 2 business days' handling (due Thu 11-12,
+ * confirmed Fri 11-13), bought on a Tuesday, no scan, no carrier, no
+ * weekend in the delay: no cause the data supports, so LSR stays
+ * unexplained. */
 static void test_lsr_not_shown(void **state) {
     (void)state;
     sb b = {0};
     add(&b, H);
     on_time(&b, "", "");
-    orders(&b, 10, "2026-11-10", "Shipped", "2026-11-13", "2026-11-16", "", "", "", "");
+    orders(&b, 10, "2026-11-10", "Shipped", "2026-11-12", "2026-11-13", "", "", "", "");
     fixture f;
     load(&f, b.text, NULL, NULL);
     /* LSR leads (contractual); VTR fails too, as nothing has tracking. */
@@ -189,21 +190,21 @@ static void test_lsr_not_shown(void **state) {
     free(b.text);
 }
 
-/* 8 late orders bought Fri 11-13, due Wed 11-18 (3 business days),
- * confirmed 11-19: off-day orders, with 3 days' handling. */
+/* 8 late orders bought Wed 11-11, due Fri 11-13 (2 business days),
+ * confirmed Mon 11-16: the delay ran over the weekend; their handling time
+ * was not short. */
 static void test_lsr_weekend_shown(void **state) {
     (void)state;
     sb b = {0};
     add(&b, H);
     on_time(&b, "", "");
-    orders(&b, 8, "2026-11-13", "Shipped", "2026-11-18", "2026-11-19", "", "", "", "");
+    orders(&b, 8, "2026-11-11", "Shipped", "2026-11-13", "2026-11-16", "", "", "", "");
     fixture f;
     load(&f, b.text, NULL, NULL);
     const poa_finding *x = finding(&f, "lsr_weekend");
     assert_non_null(x);
     assert_int_equal((int)fig(x, "offday_late"), 8);
-    assert_int_equal((int)fig(x, "weekend_late"), 8);
-    assert_int_equal((int)fig(x, "late_fri"), 8);
+    assert_int_equal((int)fig(x, "late_wed"), 8);
     /* All late orders are off-day ones, against 8 of 108 overall. */
     assert_true(fig(x, "offday_lift") > 13.4 && fig(x, "offday_lift") < 13.6);
     assert_null(finding(&f, "lsr_handling"));
@@ -241,7 +242,7 @@ static void test_lsr_confirmation_not_shown(void **state) {
     sb b = {0};
     add(&b, H);
     on_time(&b, "", "");
-    orders(&b, 10, "2026-11-10", "Shipped", "2026-11-13", "2026-11-16", "2026-11-16", "",
+    orders(&b, 10, "2026-11-10", "Shipped", "2026-11-12", "2026-11-13", "2026-11-13", "",
            "", "");
     fixture f;
     load(&f, b.text, NULL, NULL);
@@ -293,15 +294,15 @@ static void test_lsr_carrier_not_shown(void **state) {
     free(b.text);
 }
 
-/* 12 late with short handling (Tue) and 8 late off-day orders (Fri, long
- * handling): shares 12/20 = 0.6 and 8/20 = 0.4; the handling cause ranks
- * first. */
+/* 12 late with short handling (Tue) and 8 late off-day orders (due Fri,
+ * confirmed Mon, 2 days' handling): shares 12/20 = 0.6 and 8/20 = 0.4; the
+ * handling cause ranks first. */
 static void test_lsr_ranking(void **state) {
     (void)state;
     sb b = {0};
     add(&b, H);
     on_time(&b, "", "");
-    orders(&b, 8, "2026-11-13", "Shipped", "2026-11-18", "2026-11-19", "", "", "", "");
+    orders(&b, 8, "2026-11-11", "Shipped", "2026-11-13", "2026-11-16", "", "", "", "");
     orders(&b, 12, "2026-11-10", "Shipped", "2026-11-11", "2026-11-12", "", "", "", "");
     fixture f;
     load(&f, b.text, NULL, NULL);
