@@ -26,6 +26,17 @@ void poa_day_format(int day, char out[11]);
 int poa_parse_iso_day(const char *s, size_t n, int utc_offset_minutes, int *day_out,
                       unsigned *column_out);
 
+/* The parts of an ISO 8601 date or date-time as written: the day, the
+ * minute of that day (0 for a date alone), and the UTC offset in minutes
+ * when one is given (*has_offset 0 otherwise). One parse serves every zone
+ * conversion. Returns 0 or -1 as poa_parse_iso_day. */
+int poa_parse_iso_parts(const char *s, size_t n, int *day, int *minute, int *has_offset,
+                        int *offset, unsigned *column_out);
+
+/* The calendar day a moment falls on in another zone: `minute` of `day`
+ * at UTC offset from_offset, seen at UTC offset to_offset. */
+int poa_shift_day(int day, int minute, int from_offset, int to_offset);
+
 /* Day-first / month-first local formats (feedback report): order is
  * "dmy", "mdy", "ymd" or "ydm"-less; separators / . -; two-digit years are
  * 20YY. Returns 0 or -1 as above. */

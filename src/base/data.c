@@ -622,21 +622,28 @@ int poa_marketplace_offset(const poa_marketplace *m, int utc_day) {
     if (!m) {
         return 0;
     }
-    int off = m->utc_offset;
-    int y, mo, d;
-    poa_day_to_ymd(utc_day, &y, &mo, &d);
-    /* Day precision is enough: the switch happens at night, and metrics
-     * count calendar days. */
-    if (strcmp(m->dst, "eu") == 0) {
-        if (utc_day >= last_sunday(y, 3) && utc_day < last_sunday(y, 10)) {
-            off += 60;
-        }
-    } else if (strcmp(m->dst, "us") == 0) {
-        if (utc_day >= nth_sunday(y, 3, 2) && utc_day < nth_sunday(y, 11, 1)) {
-            off += 60;
+    /* Ingest asks once per date field, millions of times, nearly always
+     * for the same year: remember that year's daylight-saving days. */
+    static _Thread_local const poa_marketplace *cached;
+    static _Thread_local int cached_from = 1, cached_to = 0, dst_start, dst_end;
+    if (cached != m || utc_day < cached_from || utc_day > cached_to) {
+        int y, mo, d;
+        poa_day_to_ymd(utc_day, &y, &mo, &d);
+        cached = m;
+        cached_from = poa_day_from_ymd(y, 1, 1);
+        cached_to = poa_day_from_ymd(y + 1, 1, 1) - 1;
+        dst_start = dst_end = 0;
+        /* Day precision is enough: the switch happens at night, and
+         * metrics count calendar days. */
+        if (strcmp(m->dst, "eu") == 0) {
+            dst_start = last_sunday(y, 3);
+            dst_end = last_sunday(y, 10);
+        } else if (strcmp(m->dst, "us") == 0) {
+            dst_start = nth_sunday(y, 3, 2);
+            dst_end = nth_sunday(y, 11, 1);
         }
     }
-    return off;
+    return m->utc_offset + (utc_day >= dst_start && utc_day < dst_end ? 60 : 0);
 }
 
 static int is_dir(const char *p) {

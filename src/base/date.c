@@ -72,8 +72,8 @@ static int fail(unsigned *col, size_t at) {
     return -1;
 }
 
-int poa_parse_iso_day(const char *s, size_t n, int utc_offset_minutes, int *day_out,
-                      unsigned *column_out) {
+int poa_parse_iso_parts(const char *s, size_t n, int *day_out, int *minute_out,
+                        int *has_offset_out, int *offset_out, unsigned *column_out) {
     size_t i = 0;
     while (i < n && s[i] == ' ') {
         i++;
@@ -103,6 +103,9 @@ int poa_parse_iso_day(const char *s, size_t n, int utc_offset_minutes, int *day_
         return fail(column_out, start + 8);
     }
     int day = poa_day_from_ymd(y, m, d);
+    *minute_out = 0;
+    *has_offset_out = 0;
+    *offset_out = 0;
     if (i == n) {
         *day_out = day;
         return 0;
@@ -178,15 +181,29 @@ int poa_parse_iso_day(const char *s, size_t n, int utc_offset_minutes, int *day_
     } else {
         return fail(column_out, i);
     }
-    if (has_offset) {
-        /* Minutes since local midnight of `day` in the writer's zone, moved
-         * to UTC and then to the case's zone. */
-        long minutes = (long)hh * 60 + mi - offset + utc_offset_minutes;
-        long shift = minutes >= 0 ? minutes / 1440 : -((-minutes + 1439) / 1440);
-        day += (int)shift;
-    }
     *day_out = day;
+    *minute_out = hh * 60 + mi;
+    *has_offset_out = has_offset;
+    *offset_out = offset;
     return 0;
+}
+
+int poa_parse_iso_day(const char *s, size_t n, int utc_offset_minutes, int *day_out,
+                      unsigned *column_out) {
+    int day, minute, has_offset, offset;
+    if (poa_parse_iso_parts(s, n, &day, &minute, &has_offset, &offset, column_out) != 0) {
+        return -1;
+    }
+    *day_out = has_offset ? poa_shift_day(day, minute, offset, utc_offset_minutes) : day;
+    return 0;
+}
+
+int poa_shift_day(int day, int minute, int from_offset, int to_offset) {
+    /* Minutes since local midnight of `day` in the writer's zone, moved to
+     * UTC and then to the other zone. */
+    long minutes = (long)minute - from_offset + to_offset;
+    long shift = minutes >= 0 ? minutes / 1440 : -((-minutes + 1439) / 1440);
+    return day + (int)shift;
 }
 
 int poa_parse_local_day(const char *s, size_t n, const char *order, int *day_out,

@@ -148,3 +148,43 @@ uint32_t poa_intern(poa_interner *in, const char *s, size_t n) {
     in->slots[i] = (uint32_t)in->count + 1;
     return (uint32_t)in->count++;
 }
+
+uint32_t poa_id_index_upsert(poa_id_index *ix, uint64_t key, uint32_t value,
+                             int *inserted) {
+    *inserted = 0;
+    if ((ix->count + 1) * 4 > ix->cap * 3 && grow(ix) != 0) {
+        return UINT32_MAX;
+    }
+    size_t mask = ix->cap - 1;
+    for (size_t i = mix(key) & mask;; i = (i + 1) & mask) {
+        if (ix->keys[i] == key) {
+            return ix->values[i];
+        }
+        if (ix->keys[i] == 0) {
+            ix->keys[i] = key;
+            ix->values[i] = value;
+            ix->count++;
+            *inserted = 1;
+            return value;
+        }
+    }
+}
+
+int poa_id_index_reserve(poa_id_index *ix, size_t expected) {
+    if (expected * 4 <= ix->cap * 3) {
+        return 0;
+    }
+    poa_id_index bigger;
+    if (poa_id_index_init(&bigger, expected) != 0) {
+        poa_id_index_free(&bigger);
+        return -1;
+    }
+    for (size_t i = 0; i < ix->cap; i++) {
+        if (ix->keys[i]) {
+            poa_id_index_put(&bigger, ix->keys[i], ix->values[i]);
+        }
+    }
+    poa_id_index_free(ix);
+    *ix = bigger;
+    return 0;
+}

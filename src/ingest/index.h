@@ -18,6 +18,12 @@ int poa_id_index_init(poa_id_index *ix, size_t expected);
 void poa_id_index_free(poa_id_index *ix);
 /* The value for key, or UINT32_MAX. */
 uint32_t poa_id_index_get(const poa_id_index *ix, uint64_t key);
+/* The value for key; when key is new, value is stored for it and
+ * *inserted set. One probe for both. UINT32_MAX when out of memory. */
+uint32_t poa_id_index_upsert(poa_id_index *ix, uint64_t key, uint32_t value,
+                             int *inserted);
+/* Room for `expected` keys without growing (a growth rehashes all). */
+int poa_id_index_reserve(poa_id_index *ix, size_t expected);
 /* Insert; returns -1 when out of memory. */
 int poa_id_index_put(poa_id_index *ix, uint64_t key, uint32_t value);
 

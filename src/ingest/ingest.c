@@ -24,7 +24,10 @@ typedef struct {
     size_t claims_cap, chargebacks_cap, returns_cap;
     unsigned char *seen; /* per order: records joined from its rows (SEEN_*) */
     size_t seen_cap;
-    regex_t *carrier_re; /* one per carrier format, flattened */
+    regex_t *carrier_re;                  /* one per carrier format, flattened */
+    const poa_carrier_def **carrier_defs; /* per interned carrier name, once known */
+    unsigned char *carrier_known;
+    size_t carrier_def_cap;
     size_t *carrier_re_first;
     size_t ncarrier_re;
 } loader;
@@ -76,16 +79,18 @@ const char *poa_case_fact(const poa_case *c, const char *name) {
  * the marketplace's zone, whose offset depends on the date (DST). */
 static int parse_iso(const poa_case *c, const char *s, size_t n, int *day,
                      unsigned *col) {
-    int utc_day;
-    if (poa_parse_iso_day(s, n, 0, &utc_day, col) != 0) {
+    int written, minute, has_offset, offset;
+    if (poa_parse_iso_parts(s, n, &written, &minute, &has_offset, &offset, col) != 0) {
         return -1;
     }
-    if (!c->marketplace) {
-        *day = utc_day;
+    if (!has_offset) {
+        *day = written; /* already local */
         return 0;
     }
-    return poa_parse_iso_day(s, n, poa_marketplace_offset(c->marketplace, utc_day), day,
-                             col);
+    int utc_day = poa_shift_day(written, minute, offset, 0);
+    int local = c->marketplace ? poa_marketplace_offset(c->marketplace, utc_day) : 0;
+    *day = poa_shift_day(written, minute, offset, local);
+    return 0;
 }
 
 int poa_case_parse_day(const poa_case *c, const char *s, size_t n, int *day,
@@ -336,8 +341,30 @@ static uint8_t classify_tracking(loader *L, uint16_t carrier, const poa_field *t
     if (carrier == NONE16) {
         return POA_TRACKING_UNKNOWN_CARRIER;
     }
-    const char *name = L->carriers.items[carrier];
-    const poa_carrier_def *cd = poa_data_carrier(L->data, name, strlen(name));
+    /* The carrier named in the export, looked up in the rule table once
+     * per distinct name rather than once per order. */
+    if (carrier >= L->carrier_def_cap) {
+        size_t cap = L->carrier_def_cap ? L->carrier_def_cap : 16;
+        while (cap <= carrier) {
+            cap *= 2;
+        }
+        const poa_carrier_def **defs = realloc(L->carrier_defs, cap * sizeof *defs);
+        unsigned char *known = realloc(L->carrier_known, cap);
+        if (!defs || !known) {
+            free(defs ? (void *)defs : NULL);
+            return POA_TRACKING_UNKNOWN_CARRIER;
+        }
+        memset(known + L->carrier_def_cap, 0, cap - L->carrier_def_cap);
+        L->carrier_defs = defs;
+        L->carrier_known = known;
+        L->carrier_def_cap = cap;
+    }
+    if (!L->carrier_known[carrier]) {
+        const char *name = L->carriers.items[carrier];
+        L->carrier_defs[carrier] = poa_data_carrier(L->data, name, strlen(name));
+        L->carrier_known[carrier] = 1;
+    }
+    const poa_carrier_def *cd = L->carrier_defs[carrier];
     if (!cd) {
         return POA_TRACKING_UNKNOWN_CARRIER;
     }
@@ -347,9 +374,8 @@ static uint8_t classify_tracking(loader *L, uint16_t carrier, const poa_field *t
     memcpy(buf, tracking->p, n);
     buf[n] = '\0';
     for (size_t k = 0; k < cd->nformats; k++) {
-        regex_t *re = &L->carrier_re[L->carrier_re_first[ci] + k];
-        regmatch_t m;
-        if (regexec(re, buf, 1, &m, 0) == 0 && m.rm_so == 0 && (size_t)m.rm_eo == n) {
+        /* Compiled anchored and without sub-matches: the fast path. */
+        if (regexec(&L->carrier_re[L->carrier_re_first[ci] + k], buf, 0, NULL, 0) == 0) {
             return POA_TRACKING_VALID;
         }
     }
@@ -589,15 +615,16 @@ static poa_order *order_slot(rows *x, uint64_t id, int *fresh, poa_error *err,
                              poa_status *st) {
     loader *L = x->L;
     poa_case *c = L->c;
-    uint32_t at = poa_id_index_get(&L->ids, id);
     *fresh = 0;
     *st = POA_OK;
-    if (at != UINT32_MAX) {
+    int inserted;
+    uint32_t at = poa_id_index_upsert(&L->ids, id, (uint32_t)c->norders, &inserted);
+    if (at != UINT32_MAX && !inserted) {
         return &c->orders[at];
     }
-    if (grow_array((void **)&c->orders, &L->orders_cap, c->norders + 1,
+    if (at == UINT32_MAX ||
+        grow_array((void **)&c->orders, &L->orders_cap, c->norders + 1,
                    sizeof *c->orders) != 0 ||
-        poa_id_index_put(&L->ids, id, (uint32_t)c->norders) != 0 ||
         (L->seen_cap < c->norders + 1 &&
          grow_array((void **)&L->seen, &L->seen_cap, c->norders + 1, 1) != 0)) {
         *st = nomem(x, err);
@@ -1060,6 +1087,12 @@ static poa_status read_detected(loader *L, const char *path, const char *shown,
     poa_status st;
     const char *id = m->report->id;
     if (strcmp(id, "orders") == 0) {
+        /* An All Orders row is a few hundred bytes and most orders have one
+         * row: size the id index once instead of rehashing as it grows. */
+        struct stat sb;
+        if (stat(path, &sb) == 0 && sb.st_size > 0) {
+            poa_id_index_reserve(&L->ids, (size_t)sb.st_size / 320 + 1024);
+        }
         st = read_orders(&x, err);
     } else if (strcmp(id, "unshipped") == 0) {
         st = read_unshipped(&x, err);
@@ -1108,6 +1141,8 @@ static void loader_free(loader *L) {
     }
     free(L->carrier_re);
     free(L->carrier_re_first);
+    free((void *)L->carrier_defs);
+    free(L->carrier_known);
     free(L->seen);
 }
 
@@ -1125,8 +1160,11 @@ static poa_status compile_carriers(loader *L, poa_error *err) {
     for (size_t i = 0; i < d->ncarriers; i++) {
         L->carrier_re_first[i] = L->ncarrier_re;
         for (size_t k = 0; k < d->carriers[i].nformats; k++) {
-            if (regcomp(&L->carrier_re[L->ncarrier_re], d->carriers[i].formats[k],
-                        REG_EXTENDED) != 0) {
+            /* The whole tracking number must match the format. */
+            char anchored[512];
+            snprintf(anchored, sizeof anchored, "^(%s)$", d->carriers[i].formats[k]);
+            if (regcomp(&L->carrier_re[L->ncarrier_re], anchored,
+                        REG_EXTENDED | REG_NOSUB) != 0) {
                 return poa_error_set(
                     err, POA_ERR_SCHEMA, d->rules_path, 0, 0,
                     "carrier '%s': format '%s' is not a valid regular expression",

@@ -39,11 +39,13 @@ static int kind_of(const char *id) {
     return K_NONE;
 }
 
-static int in_channel(uint8_t channel, const char *ch) {
-    if (strcmp(ch, "mfn") == 0) {
+/* Called for every order of every window: compare the channel name's
+ * first letters, not the whole string ("all", "mfn", "afn"). */
+static inline int in_channel(uint8_t channel, const char *ch) {
+    if (ch[0] == 'm') {
         return channel == POA_CH_MFN;
     }
-    if (strcmp(ch, "afn") == 0) {
+    if (ch[0] == 'a' && ch[1] == 'f') {
         return channel == POA_CH_AFN;
     }
     return 1;
