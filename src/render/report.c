@@ -973,11 +973,18 @@ static void section_what_if(report *r) {
         }
         const poa_figure *days = poa_figures_get(&f->figures, "what_if_days");
         int dd = days ? (int)days->value : 0;
-        snprintf(had, sizeof had, "Had our handling time been at least %d business days",
-                 dd);
+        /* Each remedy replays a different change: say which. */
+        if (f->what_if.change && strcmp(f->what_if.change, "confirm_on_scan") == 0) {
+            snprintf(had, sizeof had,
+                     "Had every shipment been confirmed on the day the carrier scanned it");
+            snprintf(label, sizeof label, "confirmed on scan");
+        } else {
+            snprintf(had, sizeof had, "Had our handling time been at least %d business days",
+                     dd);
+            snprintf(label, sizeof label, "with %d-day handling", dd);
+        }
         what_if_sentence(f->metric, &f->what_if, had, "late orders",
                          "would have shipped on time", s, sizeof s);
-        snprintf(label, sizeof label, "with %d-day handling", dd);
         poa_buf_printf(b, "<h3 id=\"whatif-%s\">", f->cause->id);
         esc(r, poa_ltext_get(&f->cause->title, "en"));
         poa_buf_puts(b, "</h3>\n<p class=\"whatif-text\">");
