@@ -13,8 +13,9 @@ static uint64_t mix(uint64_t x) {
 }
 
 int poa_id_index_init(poa_id_index *ix, size_t expected) {
+    /* Power of two, at most three quarters full once `expected` are in. */
     size_t cap = 1024;
-    while (cap < expected * 2) {
+    while (cap * 3 < expected * 4) {
         cap *= 2;
     }
     ix->keys = calloc(cap, sizeof *ix->keys);

@@ -25,6 +25,8 @@ typedef struct {
     unsigned char *seen; /* per order: records joined from its rows (SEEN_*) */
     size_t seen_cap;
     regex_t *carrier_re;                  /* one per carrier format, flattened */
+    uint64_t last_id; /* the order of the previous row, and where it is */
+    uint32_t last_at;
     const poa_carrier_def **carrier_defs; /* per interned carrier name, once known */
     unsigned char *carrier_known;
     size_t carrier_def_cap;
@@ -617,8 +619,15 @@ static poa_order *order_slot(rows *x, uint64_t id, int *fresh, poa_error *err,
     poa_case *c = L->c;
     *fresh = 0;
     *st = POA_OK;
+    /* An order's item rows are adjacent in the export: most lookups are
+     * for the order just seen, and need no hashing at all. */
+    if (id == L->last_id && L->last_at < c->norders) {
+        return &c->orders[L->last_at];
+    }
     int inserted;
     uint32_t at = poa_id_index_upsert(&L->ids, id, (uint32_t)c->norders, &inserted);
+    L->last_id = id;
+    L->last_at = at;
     if (at != UINT32_MAX && !inserted) {
         return &c->orders[at];
     }
