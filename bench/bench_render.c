@@ -93,6 +93,105 @@ static double now(void) {
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Seconds per document for a shell command, best of `runs` (peers start a
+ * process per document, as they would in a batch). -1 when it fails. */
+static double time_command(const char *cmd, int runs) {
+    double best = -1;
+    for (int i = 0; i < runs; i++) {
+        double t0 = now();
+        if (system(cmd) != 0) {
+            return -1;
+        }
+        double dt = now() - t0;
+        if (best < 0 || dt < best) {
+            best = dt;
+        }
+    }
+    return best;
+}
+
+static int on_path(const char *prog) {
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "command -v %s >/dev/null 2>&1", prog);
+    return system(cmd) == 0;
+}
+
+/* The same English POA through the peers installed here: Chromium's
+ * print-to-PDF from our HTML, pandoc with a PDF engine, wkhtmltopdf. */
+static void peers(const char *md, double ours_seconds_per_doc) {
+    char dir[] = "/tmp/poagen-bench-peers-XXXXXX";
+    if (!mkdtemp(dir)) {
+        return;
+    }
+    char md_path[128], html_path[128], cmd[1024];
+    snprintf(md_path, sizeof md_path, "%s/poa.md", dir);
+    snprintf(html_path, sizeof html_path, "%s/poa.html", dir);
+    FILE *f = fopen(md_path, "wb");
+    if (f) {
+        fputs(md, f);
+        fclose(f);
+    }
+    poa_doc_options opt = {.paper = POA_PAPER_A4,
+                           .title = "Plan of Action",
+                           .lang = "en",
+                           .creation_epoch = -1};
+    poa_buf html = POA_BUF_INIT;
+    poa_error err;
+    if (poa_render_html(md, strlen(md), &opt, &html, &err) == POA_OK) {
+        f = fopen(html_path, "wb");
+        if (f) {
+            fwrite(html.data, 1, html.len, f);
+            fclose(f);
+        }
+    }
+    poa_buf_free(&html);
+    struct {
+        const char *name, *prog, *fmt;
+    } peer[] = {
+        {"chromium print-to-pdf", "chromium",
+         "chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
+         "--disable-background-networking --disable-component-update --disable-sync "
+         "--user-data-dir=%s/profile --no-pdf-header-footer "
+         "--print-to-pdf=%s/chromium.pdf "
+         "file://%s >/dev/null 2>&1"},
+        {"pandoc", "pandoc", "pandoc %s/poa.md -o %s/pandoc.pdf %s >/dev/null 2>&1"},
+        {"wkhtmltopdf", "wkhtmltopdf",
+         "wkhtmltopdf -q %s/poa.html %s/wk.pdf %s >/dev/null 2>&1"},
+    };
+    double fastest = -1;
+    for (size_t i = 0; i < sizeof peer / sizeof peer[0]; i++) {
+        if (!on_path(peer[i].prog)) {
+            printf("peer %-22s not installed\n", peer[i].name);
+            continue;
+        }
+        if (i == 0) {
+            snprintf(cmd, sizeof cmd, peer[i].fmt, dir, dir, html_path);
+        } else {
+            snprintf(cmd, sizeof cmd, peer[i].fmt, dir, dir, "");
+        }
+        double t = time_command(cmd, 3);
+        if (t < 0) {
+            printf("peer %-22s failed\n", peer[i].name);
+            continue;
+        }
+        printf("peer %-22s %8.1f ms/doc  poagen is %.0fx faster\n", peer[i].name,
+               t * 1000.0, t / ours_seconds_per_doc);
+        if (fastest < 0 || t < fastest) {
+            fastest = t;
+        }
+    }
+    if (fastest > 0) {
+        printf("against the fastest peer: %.0fx (target: at least 50x)\n",
+               fastest / ours_seconds_per_doc);
+    }
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    if (system(cmd) != 0) {
+        fprintf(stderr, "bench_render: could not remove %s\n", dir);
+    }
+}
+
+static double last_seconds_per_doc;
+
 static int run(poa_pdf_context *ctx, const char *name, const char *md, const char *lang,
                int n, const char *prefix) {
     poa_doc_options opt = {POA_PAPER_A4,
@@ -119,6 +218,7 @@ static int run(poa_pdf_context *ctx, const char *name, const char *md, const cha
         bytes = out.len;
     }
     double dt = now() - t0, cpu = cpu_seconds() - c0;
+    last_seconds_per_doc = dt / n;
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     /* CPU time as well as wall time: on a shared machine the wall clock
@@ -154,8 +254,12 @@ int main(int argc, char **argv) {
     }
     printf("context (fonts read once per run): %.1f ms\n", (now() - t0) * 1000.0);
     const char *prefix = argc > 3 ? argv[3] : NULL;
-    int rc = run(ctx, "english", english, "en", n, prefix) ||
-             run(ctx, "chinese", chinese, "zh", n, prefix);
+    int rc = run(ctx, "english", english, "en", n, prefix);
+    double english_per_doc = last_seconds_per_doc;
+    rc = rc || run(ctx, "chinese", chinese, "zh", n, prefix);
+    if (!rc && !getenv("POAGEN_BENCH_NO_PEERS")) {
+        peers(english, english_per_doc);
+    }
     poa_pdf_context_free(ctx);
     return rc;
 }
