@@ -24,6 +24,9 @@ void poa_buf_printf(poa_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+/* Append s escaped as HTML/XML text or attribute value: & < > " ' become
+ * entities. s may be NULL (nothing is appended). */
+void poa_buf_put_html(poa_buf *b, const char *s);
 /* The contents as a C string ("" when empty); owned by b. */
 const char *poa_buf_cstr(const poa_buf *b);
 void poa_buf_reset(poa_buf *b);

@@ -67,6 +67,26 @@ void poa_buf_printf(poa_buf *b, const char *fmt, ...) {
     b->len += (size_t)n;
 }
 
+void poa_buf_put_html(poa_buf *b, const char *s) {
+    size_t run = 0;
+    for (size_t i = 0; s && s[i]; i++) {
+        const char *ent = s[i] == '&'    ? "&amp;"
+                          : s[i] == '<'  ? "&lt;"
+                          : s[i] == '>'  ? "&gt;"
+                          : s[i] == '"'  ? "&quot;"
+                          : s[i] == '\'' ? "&#39;"
+                                         : NULL;
+        if (ent) {
+            poa_buf_append(b, s + run, i - run);
+            poa_buf_puts(b, ent);
+            run = i + 1;
+        }
+    }
+    if (s) {
+        poa_buf_puts(b, s + run);
+    }
+}
+
 const char *poa_buf_cstr(const poa_buf *b) {
     return b->data ? b->data : "";
 }

@@ -100,30 +100,6 @@ poa_status batch_write_summary(const batch_run *r, poa_error *err) {
 
 /* ---- index.html ---- */
 
-static void esc(poa_buf *b, const char *s) {
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '&':
-            poa_buf_puts(b, "&amp;");
-            break;
-        case '<':
-            poa_buf_puts(b, "&lt;");
-            break;
-        case '>':
-            poa_buf_puts(b, "&gt;");
-            break;
-        case '"':
-            poa_buf_puts(b, "&quot;");
-            break;
-        case '\'':
-            poa_buf_puts(b, "&#39;");
-            break;
-        default:
-            poa_buf_putc(b, *s);
-        }
-    }
-}
-
 /* A case name as one segment of a relative link. */
 static void url_segment(poa_buf *b, const char *s) {
     for (; *s; s++) {
@@ -191,23 +167,23 @@ static void metric_cell(poa_buf *b, const poa_metric_def *d, const json_t *m,
     int below = d->op == POA_OP_LT || d->op == POA_OP_LE;
     poa_buf_printf(b, "<td class=\"m %s\" data-k=\"%s\" data-v=\"%.4f\" title=\"",
                    failed ? "fail" : "pass", d->id, bad);
-    esc(b, poa_ltext_get(&d->name, lang));
+    poa_buf_put_html(b, poa_ltext_get(&d->name, lang));
     poa_buf_printf(b, ": %lld of %lld, ",
                    (long long)json_integer_value(json_object_get(m, "numerator")),
                    (long long)json_integer_value(json_object_get(m, "denominator")));
-    esc(b, jstr(m, "from"));
+    poa_buf_put_html(b, jstr(m, "from"));
     poa_buf_puts(b, " to ");
-    esc(b, jstr(m, "to"));
+    poa_buf_put_html(b, jstr(m, "to"));
     poa_buf_printf(b, " (%lld days, ",
                    (long long)json_integer_value(json_object_get(m, "window_days")));
-    esc(b, jstr(m, "channel"));
+    poa_buf_put_html(b, jstr(m, "channel"));
     poa_buf_printf(b, "); target %s ", below ? "below" : "above");
-    esc(b, jstr(m, "target_pct"));
+    poa_buf_put_html(b, jstr(m, "target_pct"));
     if (json_is_true(json_object_get(m, "immature"))) {
         poa_buf_puts(b, "; still immature, the rate can rise");
     }
     poa_buf_puts(b, "\"><span>");
-    esc(b, jstr(m, "rate_pct"));
+    poa_buf_put_html(b, jstr(m, "rate_pct"));
     poa_buf_printf(b,
                    "</span><svg width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
                    "aria-hidden=\"true\"><rect class=\"t\" width=\"%d\" height=\"%d\" "
@@ -241,19 +217,19 @@ static void ok_row(poa_buf *b, const batch_run *r, size_t i, tallies *t) {
     poa_buf_puts(b, "<td class=\"seller\" data-k=\"seller\" data-v=\"");
     const char *store = jstr(seller, "store");
     const char *who = *store ? store : jstr(seller, "name");
-    esc(b, who);
+    poa_buf_put_html(b, who);
     poa_buf_puts(b, "\">");
-    esc(b, *who ? who : "—");
+    poa_buf_put_html(b, *who ? who : "—");
     poa_buf_puts(b, "<div class=\"muted\">");
-    esc(b, jstr(json_object_get(a, "marketplace"), "name"));
+    poa_buf_put_html(b, jstr(json_object_get(a, "marketplace"), "name"));
     const char *acct = jstr(json_object_get(a, "account"), "status");
     if (*acct) {
         poa_buf_puts(b, " · ");
-        esc(b, acct);
+        poa_buf_put_html(b, acct);
     }
     if (*jstr(a, "as_of")) {
         poa_buf_puts(b, " · as of ");
-        esc(b, jstr(a, "as_of"));
+        poa_buf_put_html(b, jstr(a, "as_of"));
     }
     poa_buf_puts(b, "</div></td>");
     const json_t *metrics = json_object_get(a, "metrics");
@@ -276,10 +252,10 @@ static void ok_row(poa_buf *b, const batch_run *r, size_t i, tallies *t) {
             break;
         }
         poa_buf_puts(b, "<li>");
-        esc(b, *jstr(f, "title") ? jstr(f, "title") : jstr(f, "cause"));
+        poa_buf_put_html(b, *jstr(f, "title") ? jstr(f, "title") : jstr(f, "cause"));
         if (*jstr(f, "share_pct")) {
             poa_buf_puts(b, " <span class=\"muted\">");
-            esc(b, jstr(f, "share_pct"));
+            poa_buf_put_html(b, jstr(f, "share_pct"));
             poa_buf_puts(b, "</span>");
         }
         poa_buf_puts(b, "</li>");
@@ -337,7 +313,7 @@ static void failed_row(poa_buf *b, const batch_run *r, size_t i) {
         } else {
             snprintf(msg, sizeof msg, "%s: %s", file, e->message);
         }
-        esc(b, msg);
+        poa_buf_put_html(b, msg);
     } else {
         poa_buf_puts(b, "The run was stopped before this case was done; run the batch "
                         "again to finish it.");
@@ -465,9 +441,9 @@ poa_status batch_write_dashboard(const batch_run *r, poa_error *err) {
         poa_buf_printf(&rows, "<tr class=\"%s\" data-status=\"%s\">",
                        case_ok(s) ? "ok" : "failed", word);
         poa_buf_puts(&rows, "<td class=\"case\" data-k=\"case\" data-v=\"");
-        esc(&rows, r->names[i]);
+        poa_buf_put_html(&rows, r->names[i]);
         poa_buf_puts(&rows, "\">");
-        esc(&rows, r->names[i]);
+        poa_buf_put_html(&rows, r->names[i]);
         poa_buf_printf(&rows, "<div><span class=\"chip %s\">%s</span></div></td>", word,
                        s->state == CASE_NOT_RUN ? "not run" : word);
         if (case_ok(s)) {
@@ -555,7 +531,7 @@ poa_status batch_write_dashboard(const batch_run *r, poa_error *err) {
         double pct = d->target * 100.0;
         snprintf(target, sizeof target, pct == floor(pct) ? "%.0f%%" : "%.1f%%", pct);
         poa_buf_printf(&b, "<th data-k=\"%s\" data-t=\"n\" title=\"", d->id);
-        esc(&b, poa_ltext_get(&d->name, "en"));
+        poa_buf_put_html(&b, poa_ltext_get(&d->name, "en"));
         poa_buf_puts(&b, "\">");
         for (const char *c = d->id; *c; c++) {
             poa_buf_putc(&b, (char)(*c >= 'a' && *c <= 'z' ? *c - 32 : *c));

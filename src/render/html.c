@@ -8,30 +8,6 @@
 
 #include "poagen/render.h"
 
-static void put_escaped(poa_buf *b, const char *s) {
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '&':
-            poa_buf_puts(b, "&amp;");
-            break;
-        case '<':
-            poa_buf_puts(b, "&lt;");
-            break;
-        case '>':
-            poa_buf_puts(b, "&gt;");
-            break;
-        case '"':
-            poa_buf_puts(b, "&quot;");
-            break;
-        case '\'':
-            poa_buf_puts(b, "&#39;");
-            break;
-        default:
-            poa_buf_putc(b, *s);
-        }
-    }
-}
-
 /* A language tag is letters, digits and '-' only; anything else is not
  * worth escaping, it is wrong: fall back to English. */
 static const char *safe_lang(const char *lang) {
@@ -108,16 +84,16 @@ poa_status poa_render_html(const char *markdown, size_t len, const poa_doc_optio
              "<meta name=\"generator\" content=\"poagen\">\n");
     if (opt->author) {
         poa_buf_puts(out, "<meta name=\"author\" content=\"");
-        put_escaped(out, opt->author);
+        poa_buf_put_html(out, opt->author);
         poa_buf_puts(out, "\">\n");
     }
     if (opt->subject) {
         poa_buf_puts(out, "<meta name=\"description\" content=\"");
-        put_escaped(out, opt->subject);
+        poa_buf_put_html(out, opt->subject);
         poa_buf_puts(out, "\">\n");
     }
     poa_buf_puts(out, "<title>");
-    put_escaped(out, opt->title ? opt->title : "Plan of Action");
+    poa_buf_put_html(out, opt->title ? opt->title : "Plan of Action");
     poa_buf_puts(out, "</title>\n<style>\n");
     poa_buf_printf(out, "@page{size:%s;margin:2cm}\n", size);
     poa_buf_puts(out, css_screen);
@@ -125,9 +101,9 @@ poa_status poa_render_html(const char *markdown, size_t len, const poa_doc_optio
     if ((opt->header_left && *opt->header_left) ||
         (opt->header_right && *opt->header_right)) {
         poa_buf_puts(out, "<header class=\"running\"><span>");
-        put_escaped(out, opt->header_left);
+        poa_buf_put_html(out, opt->header_left);
         poa_buf_puts(out, "</span><span>");
-        put_escaped(out, opt->header_right);
+        poa_buf_put_html(out, opt->header_right);
         poa_buf_puts(out, "</span></header>\n");
     }
     poa_buf_puts(out, "<main>\n");
@@ -135,9 +111,9 @@ poa_status poa_render_html(const char *markdown, size_t len, const poa_doc_optio
     poa_buf_puts(out, "</main>\n");
     if (opt->title || opt->header_left) {
         poa_buf_puts(out, "<footer class=\"running\"><span>");
-        put_escaped(out, opt->header_left);
+        poa_buf_put_html(out, opt->header_left);
         poa_buf_puts(out, "</span><span>");
-        put_escaped(out, opt->title);
+        poa_buf_put_html(out, opt->title);
         poa_buf_puts(out, "</span></footer>\n");
     }
     poa_buf_puts(out, "</div>\n</body>\n</html>\n");

@@ -36,7 +36,7 @@ typedef struct {
 } report;
 
 static void esc(report *r, const char *s) {
-    svg_escape(r->b, s);
+    poa_buf_put_html(r->b, s);
 }
 
 static void pct(double rate, char *out, size_t cap) {
@@ -975,12 +975,13 @@ static void section_what_if(report *r) {
         int dd = days ? (int)days->value : 0;
         /* Each remedy replays a different change: say which. */
         if (f->what_if.change && strcmp(f->what_if.change, "confirm_on_scan") == 0) {
-            snprintf(had, sizeof had,
-                     "Had every shipment been confirmed on the day the carrier scanned it");
+            snprintf(
+                had, sizeof had,
+                "Had every shipment been confirmed on the day the carrier scanned it");
             snprintf(label, sizeof label, "confirmed on scan");
         } else {
-            snprintf(had, sizeof had, "Had our handling time been at least %d business days",
-                     dd);
+            snprintf(had, sizeof had,
+                     "Had our handling time been at least %d business days", dd);
             snprintf(label, sizeof label, "with %d-day handling", dd);
         }
         what_if_sentence(f->metric, &f->what_if, had, "late orders",

@@ -11,30 +11,6 @@
 
 #include "poagen/date.h"
 
-void svg_escape(poa_buf *b, const char *s) {
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '&':
-            poa_buf_puts(b, "&amp;");
-            break;
-        case '<':
-            poa_buf_puts(b, "&lt;");
-            break;
-        case '>':
-            poa_buf_puts(b, "&gt;");
-            break;
-        case '"':
-            poa_buf_puts(b, "&quot;");
-            break;
-        case '\'':
-            poa_buf_puts(b, "&#39;");
-            break;
-        default:
-            poa_buf_putc(b, *s);
-        }
-    }
-}
-
 double svg_nice_max(double v) {
     if (!(v > 0)) {
         return 1;
@@ -75,9 +51,9 @@ static void open_svg(poa_buf *b, const char *id, double w, double h, const char 
                    "viewBox=\"0 0 %.0f %.0f\" role=\"img\" "
                    "aria-labelledby=\"%s-t %s-d\">\n<title id=\"%s-t\">",
                    w, h, id, id, id);
-    svg_escape(b, title);
+    poa_buf_put_html(b, title);
     poa_buf_printf(b, "</title>\n<desc id=\"%s-d\">", id);
-    svg_escape(b, desc);
+    poa_buf_put_html(b, desc);
     poa_buf_puts(b, "</desc>\n");
 }
 
@@ -85,7 +61,7 @@ static void text(poa_buf *b, double x, double y, const char *anchor, const char 
                  const char *s) {
     poa_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\"%s%s%s>", x, y,
                    anchor, cls ? " class=\"" : "", cls ? cls : "", cls ? "\"" : "");
-    svg_escape(b, s);
+    poa_buf_put_html(b, s);
     poa_buf_puts(b, "</text>\n");
 }
 
@@ -224,7 +200,7 @@ void svg_lines(poa_buf *b, const svg_line_chart *c) {
                    "<text class=\"axis\" transform=\"translate(14 %.1f) rotate(-90)\" "
                    "text-anchor=\"middle\">",
                    (LY0 + LY1) / 2.0);
-    svg_escape(b, c->y_axis);
+    poa_buf_put_html(b, c->y_axis);
     poa_buf_puts(b, "</text>\n");
     double ty = line_y(c->target, top);
     poa_buf_printf(

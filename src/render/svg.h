@@ -11,7 +11,6 @@
 #include "poagen/buf.h"
 
 /* HTML/XML text and attribute escaping. */
-void svg_escape(poa_buf *b, const char *s);
 
 typedef struct {
     const char *label;      /* category, left of its bar */
