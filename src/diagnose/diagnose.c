@@ -263,9 +263,8 @@ static const char *const vtr_driver_names[] = {
     "top_untracked_count", "top_bad_carrier",
     "top_bad_count",       NULL};
 static const char *const otdr_driver_names[] = {"late_deliveries", NULL};
-/* Hooks: the returns report is not ingested yet; these drivers appear once
- * it is, and until then the RDR causes never fire. */
 static const char *const rdr_driver_names[] = {"returns",
+                                               "dissatisfied_returns",
                                                "late_answers",
                                                "late_answer_share",
                                                "invalid_rejections",
@@ -789,13 +788,19 @@ static void vtr_drivers(const poa_case *c, const poa_metric *m, poa_figures *f) 
     free(bad);
 }
 
-/* Returns: late answers versus invalid rejections. Hook: the returns
- * report is not ingested yet, so no driver is computed and the RDR causes
- * are never claimed; their drivers are listed in rdr_driver_names. */
+/* Returns: late answers versus invalid rejections, each as a share of the
+ * dissatisfied requests (one request can be both, so the shares need not
+ * add up to one). The metrics stage has already judged every request of
+ * the window. */
 static void rdr_drivers(const poa_case *c, const poa_metric *m, poa_figures *f) {
     (void)c;
-    (void)m;
-    (void)f;
+    put(f, "returns", (double)m->denominator, 1);
+    put(f, "dissatisfied_returns", (double)m->numerator, 1);
+    put(f, "late_answers", (double)m->unanswered, 1);
+    put(f, "late_answer_share", ratio(m->unanswered, m->numerator), 0);
+    put(f, "invalid_rejections", (double)m->invalid_rejections, 1);
+    put(f, "invalid_rejection_share", ratio(m->invalid_rejections, m->numerator), 0);
+    put(f, "negative_return_feedback", (double)m->negative_returns, 1);
 }
 
 /* ---- What-ifs from the remedy parameters ----------------------------- */

@@ -67,11 +67,17 @@ typedef struct {
     poa_diagnosis *dx;
 } fixture;
 
+/* A returns report to add to the next load (RDR cases), or NULL. */
+static const char *extra_returns;
+
 static void load(fixture *f, const char *orders_text, const char *feedback,
                  const char *notice_cause) {
     f->dir = test_mkdtemp();
     assert_non_null(f->dir);
     test_write(f->dir, "orders.txt", orders_text);
+    if (extra_returns) {
+        test_write(f->dir, "returns.csv", extra_returns);
+    }
     if (feedback) {
         test_write(f->dir, "feedback.txt", feedback);
     }
@@ -330,6 +336,70 @@ static void cr_case(fixture *f, int n1, const char *r1, int n2, const char *r2) 
     free(b.text);
 }
 
+/* RDR as of 2026-11-30 (30 days, 11-01..11-30, all returns): 20 requests
+ * on 11-10 for orders of the fixture. `late` were answered on 11-15 (over
+ * 48 h), the rest on 11-11; `invalid` of the on-time ones were rejected
+ * without a valid reason. */
+static void rdr_case(fixture *f, int late, int invalid) {
+    static char returns[8192];
+    size_t n = (size_t)snprintf(returns, sizeof returns,
+                                "Order ID,Order date,Return request date,Return request "
+                                "status,Merchant SKU,response-date,rejection\n");
+    for (int i = 1; i <= 20; i++) {
+        n += (size_t)snprintf(returns + n, sizeof returns - n,
+                              "202-%07d-%07d,2026-11-05,2026-11-10,Closed,SKU-1,%s,%s\n",
+                              i, i, i <= late ? "2026-11-15" : "2026-11-11",
+                              i > late && i <= late + invalid ? "invalid" : "");
+    }
+    sb b = {0};
+    add(&b, H);
+    on_time(&b, "Royal Mail", "AB123456789GB");
+    extra_returns = returns;
+    load(f, b.text, NULL, NULL);
+    extra_returns = NULL;
+    free(b.text);
+}
+
+/* 6 of 20 answered late, none rejected: RDR 6/20 = 30 %; every dissatisfied
+ * request was a late answer, so that cause alone is claimed. */
+static void test_rdr_late_answer(void **state) {
+    (void)state;
+    fixture f;
+    rdr_case(&f, 6, 0);
+    const poa_finding *x = finding(&f, "rdr_late_answer");
+    assert_non_null(x);
+    assert_int_equal((int)fig(x, "returns"), 20);
+    assert_int_equal((int)fig(x, "late_answers"), 6);
+    assert_true(fig(x, "late_answer_share") == 1.0);
+    assert_int_equal((int)fig(x, "invalid_rejections"), 0);
+    assert_null(finding(&f, "rdr_invalid_rejection"));
+    unload(&f);
+}
+
+/* 4 of 20 rejected without a valid reason, all answered in time: RDR 20 %;
+ * the invalid rejections are the cause, late answers are not. */
+static void test_rdr_invalid_rejection(void **state) {
+    (void)state;
+    fixture f;
+    rdr_case(&f, 0, 4);
+    const poa_finding *x = finding(&f, "rdr_invalid_rejection");
+    assert_non_null(x);
+    assert_int_equal((int)fig(x, "invalid_rejections"), 4);
+    assert_true(fig(x, "invalid_rejection_share") == 1.0);
+    assert_null(finding(&f, "rdr_late_answer"));
+    unload(&f);
+}
+
+/* 1 late answer in 20 (5 %): RDR passes, nothing to diagnose. */
+static void test_rdr_not_shown(void **state) {
+    (void)state;
+    fixture f;
+    rdr_case(&f, 1, 0);
+    assert_null(finding(&f, "rdr_late_answer"));
+    assert_null(finding(&f, "rdr_invalid_rejection"));
+    unload(&f);
+}
+
 static void test_cr_causes(void **state) {
     (void)state;
     static const char *const reasons[][2] = {
@@ -576,6 +646,9 @@ int main(void) {
         cmocka_unit_test(test_lsr_carrier_shown),
         cmocka_unit_test(test_lsr_carrier_not_shown),
         cmocka_unit_test(test_lsr_ranking),
+        cmocka_unit_test(test_rdr_late_answer),
+        cmocka_unit_test(test_rdr_invalid_rejection),
+        cmocka_unit_test(test_rdr_not_shown),
         cmocka_unit_test(test_cr_causes),
         cmocka_unit_test(test_cr_ranking),
         cmocka_unit_test(test_odr_themes_shown),
