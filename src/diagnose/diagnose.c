@@ -248,12 +248,21 @@ static const char *const cr_driver_names[] = {"cancelled",
                                               "top_cancel_line",
                                               "top_cancel_line_count",
                                               NULL};
-static const char *const odr_driver_names[] = {
-    "negative_feedback", "claims", "chargebacks", "feedback_share", "claim_share",
-    "chargeback_share", "classified", "unclassified", "described", "described_share",
-    "top_defect_sku", "top_defect_sku_count",
-    /* hooks: claim reasons, once ingest carries the claims report */
-    "claims_not_received", "claims_not_received_share", NULL};
+static const char *const odr_driver_names[] = {"negative_feedback",
+                                               "claims",
+                                               "chargebacks",
+                                               "feedback_share",
+                                               "claim_share",
+                                               "chargeback_share",
+                                               "classified",
+                                               "unclassified",
+                                               "described",
+                                               "described_share",
+                                               "top_defect_sku",
+                                               "top_defect_sku_count",
+                                               "claims_not_received",
+                                               "claims_not_received_share",
+                                               NULL};
 static const char *const vtr_driver_names[] = {
     "shipments",           "invalid_tracking",
     "tracking_missing",    "tracking_bad_format",
@@ -644,8 +653,6 @@ static void odr_drivers(const poa_case *c, const poa_data *d, const poa_metric *
     put(f, "feedback_share", ratio(m->negative_feedback, defects), 0);
     put(f, "claim_share", ratio(m->claims, defects), 0);
     put(f, "chargeback_share", ratio(m->chargebacks, defects), 0);
-    /* Hook: claim reasons (not received, not as described) join the
-     * themes here once ingest carries the A-to-z claims report. */
     size_t nt = d->nthemes < 64 ? d->nthemes : 64;
     long long by_theme[64] = {0};
     long long classified = 0, unclassified = 0, described = 0;
@@ -677,6 +684,41 @@ static void odr_drivers(const poa_case *c, const poa_data *d, const poa_metric *
         }
         counted[k] = 1;
     }
+    /* A-to-z claims speak too: their reason text joins the themes, and a
+     * claim for an item never received is counted on its own. */
+    long long claims_not_received = 0;
+    int not_received = -1;
+    for (size_t t = 0; t < nt; t++) {
+        if (strcmp(d->themes[t].id, "not_received") == 0) {
+            not_received = (int)t;
+        }
+    }
+    for (size_t i = 0; seen && counted && i < c->nclaims; i++) {
+        const poa_claim *cl = &c->claims[i];
+        if (cl->day > as_of || cl->reason == 0xFFFF) {
+            continue;
+        }
+        const poa_order *o = poa_case_order(c, cl->order_id);
+        if (!o || o->purchase < m->from || o->purchase > m->to ||
+            (strcmp(m->channel, "mfn") == 0 && o->channel != POA_CH_MFN) ||
+            (strcmp(m->channel, "afn") == 0 && o->channel != POA_CH_AFN)) {
+            continue;
+        }
+        size_t k = (size_t)(o - c->orders);
+        const char *reason = c->reasons[cl->reason];
+        unsigned long long bits = poa_themes_classify(th, reason, strlen(reason));
+        if (not_received >= 0 && (bits & (1ULL << not_received)) &&
+            !(seen[k] & (1ULL << not_received))) {
+            claims_not_received++;
+        }
+        seen[k] |= bits;
+        if (!counted[k] && by_sku && o->sku != UINT32_MAX && o->sku < c->nskus) {
+            by_sku[o->sku]++;
+        }
+        counted[k] = 1;
+    }
+    put(f, "claims_not_received", (double)claims_not_received, 1);
+    put(f, "claims_not_received_share", ratio(claims_not_received, defects), 0);
     for (size_t k = 0; seen && counted && k < c->norders; k++) {
         if (!counted[k]) {
             continue;

@@ -67,8 +67,9 @@ typedef struct {
     poa_diagnosis *dx;
 } fixture;
 
-/* A returns report to add to the next load (RDR cases), or NULL. */
+/* A returns report and a claims file to add to the next load, or NULL. */
 static const char *extra_returns;
+static const char *extra_claims;
 
 static void load(fixture *f, const char *orders_text, const char *feedback,
                  const char *notice_cause) {
@@ -77,6 +78,9 @@ static void load(fixture *f, const char *orders_text, const char *feedback,
     test_write(f->dir, "orders.txt", orders_text);
     if (extra_returns) {
         test_write(f->dir, "returns.csv", extra_returns);
+    }
+    if (extra_claims) {
+        test_write(f->dir, "claims.txt", extra_claims);
     }
     if (feedback) {
         test_write(f->dir, "feedback.txt", feedback);
@@ -400,6 +404,35 @@ static void test_rdr_not_shown(void **state) {
     unload(&f);
 }
 
+/* ODR from A-to-z claims alone: 5 of the 100 orders bought 11-10 have a
+ * granted claim "Item not received" (ODR 5 %); the claim text is classified
+ * like feedback, so the not-received cause is claimed with 5 orders. */
+static void test_odr_claims_not_received(void **state) {
+    (void)state;
+    sb b = {0};
+    add(&b, H);
+    on_time(&b, "Royal Mail", "AB123456789GB");
+    static char claims[2048];
+    size_t n =
+        (size_t)snprintf(claims, sizeof claims, "order-id\tclaim-date\tstatus\treason\n");
+    for (int i = 1; i <= 5; i++) {
+        n += (size_t)snprintf(claims + n, sizeof claims - n,
+                              "202-%07d-%07d\t2026-11-20\tgranted\tItem not received\n",
+                              i, i);
+    }
+    extra_claims = claims;
+    fixture f;
+    load(&f, b.text, NULL, NULL);
+    extra_claims = NULL;
+    const poa_finding *x = finding(&f, "odr_not_received");
+    assert_non_null(x);
+    assert_int_equal((int)fig(x, "claims"), 5);
+    assert_int_equal((int)fig(x, "claims_not_received"), 5);
+    assert_int_equal((int)fig(x, "theme_not_received"), 5);
+    unload(&f);
+    free(b.text);
+}
+
 static void test_cr_causes(void **state) {
     (void)state;
     static const char *const reasons[][2] = {
@@ -646,6 +679,7 @@ int main(void) {
         cmocka_unit_test(test_lsr_carrier_shown),
         cmocka_unit_test(test_lsr_carrier_not_shown),
         cmocka_unit_test(test_lsr_ranking),
+        cmocka_unit_test(test_odr_claims_not_received),
         cmocka_unit_test(test_rdr_late_answer),
         cmocka_unit_test(test_rdr_invalid_rejection),
         cmocka_unit_test(test_rdr_not_shown),
