@@ -22,8 +22,8 @@ struct poa_pdf_context {
 };
 
 /* ---- typography (points) ---- */
-#define BODY_SIZE 11.0f
-#define BODY_LEADING 1.4f
+#define BODY_SIZE 10.5f
+#define BODY_LEADING 1.33f
 #define HEAD_LEADING 1.25f
 #define CODE_SIZE 9.5f
 #define CODE_INSET 6.0f
@@ -416,9 +416,13 @@ static int can_break_before(const atom *a, size_t i, size_t start) {
     if (is_cjk(p->cp) || is_cjk(c->cp)) {
         return !no_line_start(c->cp) && !no_line_end(p->cp);
     }
-    /* after a hyphen or slash inside a long word or URL */
+    /* after a hyphen or slash inside a long word or URL, but never inside
+     * a figure: a date (2026-11-15), an order id or a range of digits reads
+     * as one token */
+    int digits_around = i >= start + 2 && a[i - 2].cp >= '0' && a[i - 2].cp <= '9' &&
+                        c->cp >= '0' && c->cp <= '9';
     return (p->cp == '-' || p->cp == '/' || p->cp == 0x2013) && i >= start + 2 &&
-           !(a[i - 2].flags & A_SPACE);
+           !(a[i - 2].flags & A_SPACE) && !digits_around;
 }
 
 /* Whether the unbreakable piece starting at atoms[i] is wider than a whole

@@ -305,6 +305,36 @@ static void test_long_document(void **state) {
     poa_buf_free(&md);
 }
 
+/* A figure is one token: a line never ends inside a date such as
+ * 2026-11-15, even though words break after their hyphens. */
+static void test_dates_not_broken(void **state) {
+    (void)state;
+    poa_buf md = POA_BUF_INIT;
+    for (int i = 0; i < 120; i++) {
+        poa_buf_printf(&md, "On 2026-11-%02d order 202-1234567-12345%02d shipped. ",
+                       i % 28 + 1, i);
+    }
+    poa_doc_options o = options("en");
+    poa_buf pdf = POA_BUF_INIT;
+    render(md.data, &o, &pdf, NULL, NULL);
+    char path[512];
+    write_temp(&pdf, path, sizeof path);
+    char *text = pdf_text(path, 1);
+    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+        size_t n = strlen(line);
+        while (n && line[n - 1] == ' ') {
+            line[--n] = '\0';
+        }
+        if (n >= 2 && line[n - 1] == '-' && line[n - 2] >= '0' && line[n - 2] <= '9') {
+            fail_msg("a line ends inside a figure: \"%s\"", line);
+        }
+    }
+    free(text);
+    unlink(path);
+    poa_buf_free(&pdf);
+    poa_buf_free(&md);
+}
+
 static void test_paper_sizes(void **state) {
     (void)state;
     poa_doc_options o = options("en");
@@ -387,10 +417,15 @@ static int teardown(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_languages),     cmocka_unit_test(test_fallback_fonts),
-        cmocka_unit_test(test_emoji_warns),   cmocka_unit_test(test_long_document),
-        cmocka_unit_test(test_paper_sizes),   cmocka_unit_test(test_creation_date),
-        cmocka_unit_test(test_missing_fonts), cmocka_unit_test(test_cjk_glyphs_have_ink),
+        cmocka_unit_test(test_languages),
+        cmocka_unit_test(test_fallback_fonts),
+        cmocka_unit_test(test_emoji_warns),
+        cmocka_unit_test(test_long_document),
+        cmocka_unit_test(test_paper_sizes),
+        cmocka_unit_test(test_dates_not_broken),
+        cmocka_unit_test(test_creation_date),
+        cmocka_unit_test(test_missing_fonts),
+        cmocka_unit_test(test_cjk_glyphs_have_ink),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
