@@ -5,6 +5,19 @@
 /* Howard Hinnant's days_from_civil: exact for the proleptic Gregorian
  * calendar, no tables, no time zone library. */
 int poa_day_from_ymd(int y, int m, int d) {
+    /* Text from strangers can name any year: keep the arithmetic inside
+     * int (a million years either way is far beyond any real date). */
+    if (y > 1000000) {
+        y = 1000000;
+    } else if (y < -1000000) {
+        y = -1000000;
+    }
+    if (m < 1 || m > 12) {
+        m = 1;
+    }
+    if (d < -1000 || d > 1000) {
+        d = 1;
+    }
     y -= m <= 2;
     const int era = (y >= 0 ? y : y - 399) / 400;
     const unsigned yoe = (unsigned)(y - era * 400);
