@@ -317,18 +317,18 @@ static void mark_evidence(json_t *root, const poa_case *c) {
  * of the as-of date and the notice date: never from today's clock, so the
  * same case gives the same checklist. */
 static json_t *deadline_json(const poa_case_info *info, int32_t as_of) {
-    if (!info->present || info->notice_deadline == POA_NO_DAY) {
-        return json_null();
-    }
-    int32_t from = as_of;
-    if (info->notice_date != POA_NO_DAY &&
+    int32_t deadline = info->present ? info->notice_deadline : POA_NO_DAY;
+    int32_t from = deadline == POA_NO_DAY ? POA_NO_DAY : as_of;
+    if (deadline != POA_NO_DAY && info->notice_date != POA_NO_DAY &&
         (from == POA_NO_DAY || info->notice_date > from)) {
         from = info->notice_date;
     }
+    /* always an object, "date" null when the notice gave none, so
+     * templates can name every key */
     json_t *o = json_object();
-    json_object_set_new(o, "date", day_or_null(info->notice_deadline));
+    json_object_set_new(o, "date", day_or_null(deadline));
     json_object_set_new(o, "counted_from", day_or_null(from));
-    long long left = from == POA_NO_DAY ? 0 : (long long)info->notice_deadline - from;
+    long long left = from == POA_NO_DAY ? 0 : (long long)deadline - from;
     json_object_set_new(o, "days_left",
                         from == POA_NO_DAY ? json_null() : json_integer(left));
     json_object_set_new(o, "passed", json_boolean(from != POA_NO_DAY && left < 0));
@@ -506,6 +506,8 @@ json_t *poa_model_build(const poa_case *c, const poa_metrics *m, const poa_diagn
     }
     json_object_set_new(root, "as_of", day_or_null(m->as_of));
     json_object_set_new(root, "lang", json_string(lang));
+    /* true only in the reading copy (--reading-lang), set by its caller */
+    json_object_set_new(root, "reading_copy", json_false());
     json_t *metrics = json_array();
     for (size_t i = 0; i < m->count; i++) {
         json_array_append_new(metrics, metric_json(&m->items[i], lang));

@@ -22,8 +22,6 @@ const char *const poa_lint_checks[][2] = {
     {"section-order", "required sections out of the order reviewers expect"},
     {"root-cause-figures", "the root cause section quotes no figure"},
     {"action-no-date", "an action taken without a date or number: reviewers want proof"},
-    {"evidence-no-date",
-     "after a reply asking for documents: an evidence item without a date or number"},
     {"generic-promise", "a generic promise without how, who and how often"},
     {"blame", "blame of buyers, carriers or the marketplace"},
     {"emotional", "emotional, pleading or threatening language"},
@@ -527,13 +525,6 @@ static void check_section_content(run *R, const line_t *lines, size_t n,
                           "date or number — say when it was done and how much"
                         : "this action has no date or number — say when it was done and "
                           "how much");
-        }
-        if ((reply & POA_LINT_REPLY_DOCUMENTS) && sec[i] &&
-            strcmp(sec[i], "evidence") == 0 && is_bullet(&lines[i]) &&
-            !has_digit(lines[i].p, lines[i].n)) {
-            issue(R, "evidence-no-date", POA_LINT_ERROR, lines[i].no, 1,
-                  "the reply asked for documents and this one has no date, number or "
-                  "quantity — name each document precisely");
         }
     }
 }

@@ -108,7 +108,7 @@ static void deadline_counts_from_notice_or_as_of(void **state) {
     assert_true(json_is_true(jget(m, "notice.deadline.passed")));
     assert_int_equal(json_integer_value(jget(m, "notice.deadline.days_over")), 2);
     m = run(f, "", "", "", POA_NO_DAY);
-    assert_true(json_is_null(jget(m, "notice.deadline")));
+    assert_true(json_is_null(jget(m, "notice.deadline.date")));
 }
 
 static void evidence_present_or_missing(void **state) {
