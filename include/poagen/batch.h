@@ -36,6 +36,9 @@ typedef struct {
     unsigned formats;         /* poa_output_format bits */
     long long creation_epoch; /* SOURCE_DATE_EPOCH, or -1 */
     const poa_warner *warner;
+    /* --reading-lang: a reading copy of the POA in the seller's language,
+     * poa.<L>.md / .html / .pdf (as --format asks); NULL: none. */
+    const char *reading_lang;
 } poa_run_options;
 
 /* Every stage's result for one case, up to the data model. */

@@ -26,6 +26,10 @@ const char *poa_compose_language(const poa_case *c, const char *override);
 json_t *poa_model_build(const poa_case *c, const poa_metrics *m, const poa_diagnosis *dx,
                         const poa_remedies *r, const poa_data *d, const char *lang);
 
+/* The POA_REPLY_* bits of every marketplace reply case.xml records: what
+ * the later round must answer (and lint checks harder). */
+unsigned poa_model_reply_kinds(const poa_case *c);
+
 typedef struct {
     const char *lang;
     const char *data_dir;

@@ -137,7 +137,35 @@ typedef struct {
 typedef struct {
     const char *text, *file;
     int32_t date; /* POA_NO_DAY when none */
+    /* The rule evidence texts this item answers, "cause_id.N" (N: the
+     * text's 1-based place in the cause's evidence list); NULL-terminated,
+     * empty when the item names none. */
+    const char **answers;
+    size_t nanswers;
 } poa_evidence_item;
+
+/* A figure the notice quoted, as case.xml records it. */
+typedef struct {
+    const char *metric; /* odr cr lsr ... */
+    double rate;        /* a fraction */
+    const char *text;   /* the rate as written, for its rounding */
+} poa_case_figure;
+
+/* What a marketplace reply to an appeal asks for (case.xml reply/@kind). */
+enum {
+    POA_REPLY_MORE_ROOT_CAUSE = 1,
+    POA_REPLY_MORE_ACTIONS = 2,
+    POA_REPLY_MORE_PREVENTION = 4,
+    POA_REPLY_DOCUMENTS = 8,
+    POA_REPLY_REJECTED = 16,
+    POA_REPLY_REINSTATED = 32
+};
+
+typedef struct {
+    int32_t date;   /* POA_NO_DAY when none */
+    unsigned kinds; /* POA_REPLY_* bits */
+    const char *text;
+} poa_reply;
 
 /* What the seller states in case.xml. */
 typedef struct {
@@ -155,6 +183,15 @@ typedef struct {
     poa_evidence_item *evidence;
     size_t nevidence;
     const char *signature_name, *signature_title;
+    /* Decoded from the notice by poagen init (all optional). */
+    int32_t notice_deadline;   /* POA_NO_DAY when none */
+    const char *notice_action; /* "" when not given */
+    poa_case_figure *notice_figures;
+    size_t nnotice_figures;
+    const char **notice_asks;
+    size_t nnotice_asks;
+    poa_reply *replies; /* oldest first */
+    size_t nreplies;
 } poa_case_info;
 
 /* One input file as `poagen inspect` shows it. */

@@ -39,7 +39,22 @@ typedef struct {
     const char *seller_email; /* the seller's own address, allowed anywhere */
     const char **disabled;    /* check ids switched off (--disable) */
     size_t ndisabled;
+    /* What the marketplace's reply to the last appeal asked for
+     * (POA_LINT_REPLY_* bits): those sections are checked harder. */
+    unsigned reply;
 } poa_lint_options;
+
+/* The same values as POA_REPLY_* in ingest.h, so a case's reply bits pass
+ * straight through; named here too so a draft can be linted without a case. */
+enum {
+    POA_LINT_REPLY_ROOT_CAUSE =
+        1,                      /* root cause: at least POA_LINT_REPLY_FIGURES figures */
+    POA_LINT_REPLY_ACTIONS = 2, /* an action without a date or number is an error */
+    POA_LINT_REPLY_PREVENTION = 4, /* future tense in prevention is an error */
+    POA_LINT_REPLY_DOCUMENTS =
+        8 /* an evidence item without a date or number is an error */
+};
+#define POA_LINT_REPLY_FIGURES 6
 
 /* Run every check on text; issues are appended to out, sorted by position.
  * A file can opt out of a check with <!-- poagen-lint-disable ID -->. */

@@ -78,6 +78,49 @@ static void append_ids(char *dst, size_t cap, const char *id) {
     snprintf(dst + n, cap - n, "%s%s", n ? " " : "", id);
 }
 
+/* The same POA in the seller's language, section for section: the rule
+ * texts and templates of reading_lang over the same analysis; the banner
+ * at its top ("reading_copy") says which file is submitted. out[0..2]
+ * receive Markdown, HTML and PDF as the formats ask. */
+static poa_status reading_copy(const poa_analysis *a, const poa_run_shared *shared,
+                               const poa_run_options *opt, const poa_doc_options *doc,
+                               poa_buf *out[3], poa_error *err) {
+    poa_remedies *rem = NULL;
+    const char *lang = opt->reading_lang;
+    poa_status st = poa_rules_apply(&rem, a->diagnosis, a->kase, shared->data, lang, err);
+    json_t *model = NULL;
+    if (st == POA_OK) {
+        model =
+            poa_model_build(a->kase, a->metrics, a->diagnosis, rem, shared->data, lang);
+        if (!model || json_object_set_new(model, "reading_copy", json_true()) != 0) {
+            st = poa_error_set(err, POA_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        }
+    }
+    poa_buf md = POA_BUF_INIT;
+    if (st == POA_OK) {
+        /* a consultant's --template is written in the POA's language, so
+         * the reading copy uses the bundled master of its own */
+        poa_compose_options co = {lang, shared->data->dir, NULL};
+        st = poa_compose_poa(&md, model, &co, err);
+    }
+    poa_doc_options rdoc = *doc;
+    rdoc.lang = lang;
+    if (st == POA_OK && (opt->formats & POA_OUT_MD)) {
+        poa_buf_append(out[0], md.data ? md.data : "", md.len);
+    }
+    if (st == POA_OK && (opt->formats & POA_OUT_HTML)) {
+        st = poa_render_html(md.data ? md.data : "", md.len, &rdoc, out[1], err);
+    }
+    if (st == POA_OK && (opt->formats & POA_OUT_PDF) && shared->pdf) {
+        st = poa_render_pdf(shared->pdf, md.data ? md.data : "", md.len, &rdoc, out[2],
+                            NULL, opt->warner, err);
+    }
+    poa_buf_free(&md);
+    json_decref(model);
+    poa_remedies_free(rem);
+    return st;
+}
+
 poa_status poa_generate_case(const char *case_path, const char *out_dir,
                              const poa_run_shared *shared, const poa_run_options *opt,
                              poa_generate_result *result, poa_error *err) {
@@ -94,11 +137,20 @@ poa_status poa_generate_case(const char *case_path, const char *out_dir,
         append_ids(result->causes, sizeof result->causes,
                    a.diagnosis->findings[i].cause->id);
     }
-    enum { NFILES = 6 };
+    enum { NFILES = 9 };
+    char reading_names[3][32];
+    const char *rl = opt->reading_lang;
+    for (size_t i = 0; i < 3; i++) {
+        static const char *const ext[] = {"md", "html", "pdf"};
+        snprintf(reading_names[i], sizeof reading_names[i], "poa.%s.%s", rl ? rl : "",
+                 ext[i]);
+    }
     pending_file files[NFILES] = {
-        {"poa.md", POA_BUF_INIT},        {"poa.html", POA_BUF_INIT},
-        {"poa.pdf", POA_BUF_INIT},       {"checklist.md", POA_BUF_INIT},
-        {"analysis.json", POA_BUF_INIT}, {"report.html", POA_BUF_INIT}};
+        {"poa.md", POA_BUF_INIT},         {"poa.html", POA_BUF_INIT},
+        {"poa.pdf", POA_BUF_INIT},        {"checklist.md", POA_BUF_INIT},
+        {"analysis.json", POA_BUF_INIT},  {"report.html", POA_BUF_INIT},
+        {reading_names[0], POA_BUF_INIT}, {reading_names[1], POA_BUF_INIT},
+        {reading_names[2], POA_BUF_INIT}};
     poa_compose_options co = {a.lang, shared->data->dir, opt->template_path};
     poa_buf md = POA_BUF_INIT;
     st = poa_compose_poa(&md, a.model, &co, err);
@@ -156,7 +208,8 @@ poa_status poa_generate_case(const char *case_path, const char *out_dir,
         poa_lint_options lo = {.lang = a.lang,
                                .pages = result->pages,
                                .page_budget = budget ? budget : 1,
-                               .seller_email = info->email};
+                               .seller_email = info->email,
+                               .reply = poa_model_reply_kinds(a.kase) & 15u};
         st = poa_lint_text(&result->lint, shared->lint_rules, md.data ? md.data : "",
                            md.len, &lo, err);
         for (size_t i = 0; i < result->lint.count; i++) {
@@ -167,11 +220,17 @@ poa_status poa_generate_case(const char *case_path, const char *out_dir,
             }
         }
     }
+    if (st == POA_OK && rl) {
+        poa_buf *rout[3] = {&files[6].buf, &files[7].buf, &files[8].buf};
+        st = reading_copy(&a, shared, opt, &doc, rout, err);
+    }
     if (st == POA_OK) {
         st = make_dir(out_dir, err);
     }
-    unsigned wanted[NFILES] = {POA_OUT_MD,        POA_OUT_HTML, POA_OUT_PDF,
-                               POA_OUT_CHECKLIST, POA_OUT_JSON, POA_OUT_REPORT};
+    unsigned wanted[NFILES] = {
+        POA_OUT_MD,          POA_OUT_HTML,          POA_OUT_PDF,
+        POA_OUT_CHECKLIST,   POA_OUT_JSON,          POA_OUT_REPORT,
+        rl ? POA_OUT_MD : 0, rl ? POA_OUT_HTML : 0, rl ? POA_OUT_PDF : 0};
     for (size_t i = 0; st == POA_OK && i < NFILES; i++) {
         if (!(opt->formats & wanted[i])) {
             continue;

@@ -30,7 +30,8 @@ static const char usage_text[] =
     "                    checklist.md, analysis.json, report.html) and review it\n"
     "                    (--format md,html,pdf,checklist,json,report --lang L --paper "
     "a4|letter\n"
-    "                    --template FILE --strict)\n"
+    "                    --template FILE --strict --reading-lang L: a reading copy\n"
+    "                    poa.L.md/.html/.pdf in the seller's language)\n"
     "  inspect CASE      list the files found, their type, encoding, rows and dates\n"
     "  lint FILE...      review drafts (--template for templates; --format text|json;\n"
     "                    --disable ID; --lang L; --budget PAGES; --max-words N)\n"
@@ -705,6 +706,7 @@ int main(int argc, char **argv) {
         O_RULES,
         O_ASOF,
         O_LANG,
+        O_READING_LANG,
         O_PAPER,
         O_TEMPLATE,
         O_STRICT,
@@ -725,6 +727,7 @@ int main(int argc, char **argv) {
                             {"output", required_argument, 0, 'o'},
                             {"as-of", required_argument, 0, O_ASOF},
                             {"lang", required_argument, 0, O_LANG},
+                            {"reading-lang", required_argument, 0, O_READING_LANG},
                             {"paper", required_argument, 0, O_PAPER},
                             {"template", required_argument, 0, O_TEMPLATE},
                             {"strict", no_argument, 0, O_STRICT},
@@ -790,6 +793,16 @@ int main(int argc, char **argv) {
             }
             c.lang = optarg;
             c.run.lang = optarg;
+            break;
+        case O_READING_LANG:
+            if (strcmp(cmd, "generate") != 0) {
+                return usage_error("--reading-lang is an option of generate%s", "");
+            }
+            if (!strstr(POA_LANGS, optarg) || strlen(optarg) != 2) {
+                return usage_error("--reading-lang '%s': use en, nl, sv, es, da or zh",
+                                   optarg);
+            }
+            c.run.reading_lang = optarg;
             break;
         case O_PAPER:
             if (strcmp(optarg, "a4") == 0 || strcmp(optarg, "A4") == 0) {

@@ -1,8 +1,10 @@
 #include "poagen/compose.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "poagen/date.h"
 #include "poagen/mustache.h"
@@ -235,15 +237,277 @@ static json_t *report_json(const poa_case *c) {
     return r;
 }
 
+/* A file a case.xml item names counts only when it is a regular file
+ * inside the case folder: no absolute path, no way out with "..". */
+static int case_file_exists(const poa_case *c, const char *file) {
+    if (!file || !*file || file[0] == '/' || strstr(file, "..") || !c->dir) {
+        return 0;
+    }
+    char path[8192];
+    snprintf(path, sizeof path, "%s/%s", c->dir, file);
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static int item_answers(const poa_evidence_item *e, const char *id) {
+    for (size_t k = 0; k < e->nanswers; k++) {
+        if (strcmp(e->answers[k], id) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Each rule evidence text of each finding gets an id ("cause_id.N", its
+ * place in the cause's list) and is present when a case.xml item answers
+ * it (<item answers="lsr_handling.1">) and the file it names, if any, is
+ * in the case folder. Items answering nothing found are listed apart. */
+static void mark_evidence(json_t *root, const poa_case *c) {
+    const poa_case_info *info = &c->info;
+    json_t *findings = json_object_get(root, "findings");
+    char *used = calloc(info->nevidence + 1, 1);
+    size_t missing = 0, present = 0;
+    for (size_t i = 0; i < json_array_size(findings); i++) {
+        json_t *fj = json_array_get(findings, i);
+        const char *cause = json_string_value(json_object_get(fj, "cause"));
+        json_t *ev = json_object_get(fj, "evidence");
+        for (size_t k = 0; cause && k < json_array_size(ev); k++) {
+            json_t *e = json_array_get(ev, k);
+            char id[160];
+            snprintf(id, sizeof id, "%s.%zu", cause, k + 1);
+            const poa_evidence_item *held = NULL;
+            for (size_t h = 0; h < info->nevidence; h++) {
+                if (item_answers(&info->evidence[h], id)) {
+                    held = held ? held : &info->evidence[h];
+                    if (used) {
+                        used[h] = 1;
+                    }
+                }
+            }
+            int ok = held && (!held->file || case_file_exists(c, held->file));
+            json_object_set_new(e, "id", json_string(id));
+            json_object_set_new(e, "present", json_boolean(ok));
+            json_object_set_new(e, "missing", json_boolean(!ok));
+            json_object_set_new(e, "held", held ? json_string(held->text) : json_null());
+            json_object_set_new(e, "file", str_or_null(held ? held->file : NULL));
+            json_object_set_new(e, "file_missing", json_boolean(held && !ok));
+            missing += !ok;
+            present += ok;
+        }
+    }
+    json_t *other = json_array();
+    for (size_t h = 0; h < info->nevidence; h++) {
+        const poa_evidence_item *e = &info->evidence[h];
+        int ok = !e->file || case_file_exists(c, e->file);
+        json_t *ej = json_array_get(json_object_get(root, "evidence"), h);
+        json_object_set_new(ej, "present", json_boolean(ok));
+        json_object_set_new(ej, "missing", json_boolean(!ok));
+        if (used && !used[h]) {
+            json_array_append(other, ej);
+        }
+    }
+    free(used);
+    json_object_set_new(root, "has_other_evidence", json_boolean(json_array_size(other)));
+    json_object_set_new(root, "other_evidence", other);
+    json_object_set_new(root, "evidence_present", json_integer((json_int_t)present));
+    json_object_set_new(root, "evidence_missing", json_integer((json_int_t)missing));
+}
+
+/* The notice's reply deadline, with the days left counted from the later
+ * of the as-of date and the notice date: never from today's clock, so the
+ * same case gives the same checklist. */
+static json_t *deadline_json(const poa_case_info *info, int32_t as_of) {
+    int32_t deadline = info->present ? info->notice_deadline : POA_NO_DAY;
+    int32_t from = deadline == POA_NO_DAY ? POA_NO_DAY : as_of;
+    if (deadline != POA_NO_DAY && info->notice_date != POA_NO_DAY &&
+        (from == POA_NO_DAY || info->notice_date > from)) {
+        from = info->notice_date;
+    }
+    /* always an object, "date" null when the notice gave none, so
+     * templates can name every key */
+    json_t *o = json_object();
+    json_object_set_new(o, "date", day_or_null(deadline));
+    json_object_set_new(o, "counted_from", day_or_null(from));
+    long long left = from == POA_NO_DAY ? 0 : (long long)deadline - from;
+    json_object_set_new(o, "days_left",
+                        from == POA_NO_DAY ? json_null() : json_integer(left));
+    json_object_set_new(o, "passed", json_boolean(from != POA_NO_DAY && left < 0));
+    json_object_set_new(o, "open", json_boolean(from != POA_NO_DAY && left >= 0));
+    json_object_set_new(o, "days_over", json_integer(left < 0 ? -left : 0));
+    return o;
+}
+
+/* Half a unit of the last digit the notice wrote: "0.112" ±0.0005. */
+static double rounding_of(const char *text) {
+    const char *dot = text ? strchr(text, '.') : NULL;
+    int decimals = 0;
+    for (const char *p = dot ? dot + 1 : ""; *p >= '0' && *p <= '9'; p++) {
+        decimals++;
+    }
+    return 0.5 * pow(10.0, -decimals) + 1e-12;
+}
+
+typedef struct {
+    const char *lang, *data_dir;
+} text_ctx;
+
+/* A sentence worded by templates/poa/<lang>/<name>.md for one value;
+ * NULL when the template is missing or does not render. */
+static json_t *render_sentence(const text_ctx *t, const char *name, const json_t *v) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/poa/%s/%s.md", t->data_dir, t->lang, name);
+    poa_buf tpl = POA_BUF_INIT, out = POA_BUF_INIT;
+    poa_error e;
+    json_t *r = json_null();
+    poa_mustache_options mo = {.escape = POA_ESCAPE_MARKDOWN, .name = path};
+    if (poa_buf_read_file(&tpl, path, 1 << 16, &e) == POA_OK &&
+        poa_mustache_render(tpl.data ? tpl.data : "", tpl.len, v, &mo, &out, &e) ==
+            POA_OK &&
+        !out.failed) {
+        while (out.len &&
+               (out.data[out.len - 1] == '\n' || out.data[out.len - 1] == ' ')) {
+            out.len--;
+        }
+        json_decref(r);
+        r = json_stringn(out.data ? out.data : "", out.len);
+    }
+    poa_buf_free(&tpl);
+    poa_buf_free(&out);
+    return r;
+}
+
+/* Each figure the notice quoted beside poagen's own for that metric. A
+ * difference beyond the notice's rounding is explained, never left
+ * silent: another of our windows that matches, a notice date other than
+ * our as-of date, orders still maturing, or else the marketplace's own
+ * reporting lag. */
+static json_t *notice_figures_json(const poa_case *c, const poa_metrics *m,
+                                   const text_ctx *t) {
+    const poa_case_info *info = &c->info;
+    json_t *a = json_array();
+    for (size_t i = 0; info->present && i < info->nnotice_figures; i++) {
+        const poa_case_figure *nf = &info->notice_figures[i];
+        const poa_metric *ours = NULL, *match = NULL;
+        double tol = rounding_of(nf->text);
+        for (size_t k = 0; k < m->count; k++) {
+            const poa_metric *x = &m->items[k];
+            if (strcmp(x->id, nf->metric) != 0 || x->status == POA_NO_DATA) {
+                continue;
+            }
+            ours = ours ? ours : x;
+            if (!match && fabs(x->rate - nf->rate) <= tol) {
+                match = x;
+            }
+        }
+        json_t *o = json_object();
+        char pct[32];
+        json_object_set_new(o, "metric", json_string(nf->metric));
+        json_object_set_new(o, "notice_rate", json_real(nf->rate));
+        poa_format_percent_lang(nf->rate, t->lang, pct, sizeof pct);
+        json_object_set_new(o, "notice_pct", json_string(pct));
+        json_object_set_new(o, "notice_date", day_or_null(info->notice_date));
+        int differs = ours && fabs(ours->rate - nf->rate) > tol;
+        if (!ours) {
+            json_object_set_new(o, "name", json_null());
+            json_object_set_new(o, "our_rate", json_null());
+            json_object_set_new(o, "window", json_null());
+        } else {
+            json_object_set_new(o, "name",
+                                json_string(poa_ltext_get(&ours->def->name, t->lang)));
+            json_object_set_new(o, "our_rate", json_real(ours->rate));
+            poa_format_percent_lang(ours->rate, t->lang, pct, sizeof pct);
+            json_object_set_new(o, "our_pct", json_string(pct));
+            json_t *w = json_object();
+            json_object_set_new(w, "days", json_integer(ours->window_days));
+            json_object_set_new(w, "from", day_or_null(ours->from));
+            json_object_set_new(w, "to", day_or_null(ours->to));
+            json_object_set_new(o, "window", w);
+        }
+        json_object_set_new(o, "differs", json_boolean(differs));
+        if (differs) {
+            json_t *why = json_object();
+            int other = match && match != ours;
+            int as_of = info->notice_date != POA_NO_DAY && info->notice_date != ours->to;
+            int immature = ours->immature && ours->young > 0;
+            if (other) {
+                json_t *mw = json_object();
+                json_object_set_new(mw, "days", json_integer(match->window_days));
+                json_object_set_new(mw, "from", day_or_null(match->from));
+                json_object_set_new(mw, "to", day_or_null(match->to));
+                poa_format_percent_lang(match->rate, t->lang, pct, sizeof pct);
+                json_object_set_new(mw, "rate_pct", json_string(pct));
+                json_object_set_new(why, "window", mw);
+            } else {
+                json_object_set_new(why, "window", json_false());
+            }
+            json_object_set_new(why, "as_of", json_boolean(as_of && !other));
+            json_object_set_new(why, "immature", json_boolean(immature && !other));
+            json_object_set_new(why, "young", json_integer(ours->young));
+            json_object_set_new(why, "settles_on", day_or_null(ours->settles_on));
+            json_object_set_new(why, "lag", json_boolean(!other && !as_of && !immature));
+            json_object_set_new(o, "reasons", why);
+            json_object_set_new(o, "explanation", render_sentence(t, "notice-figure", o));
+        } else {
+            json_object_set_new(o, "explanation", json_null());
+        }
+        json_array_append_new(a, o);
+    }
+    return a;
+}
+
+/* What the marketplace's replies to earlier appeals asked for, as flags
+ * templates and lint act on; any reply makes this a later round. */
+static json_t *reply_json(const poa_case_info *info) {
+    static const char *const names[] = {"more_root_cause", "more_actions",
+                                        "more_prevention", "documents",
+                                        "rejected",        "reinstated"};
+    json_t *o = json_object();
+    unsigned kinds = 0;
+    int32_t last = POA_NO_DAY;
+    char dates[512] = "";
+    size_t dl = 0;
+    size_t n = info->present ? info->nreplies : 0;
+    for (size_t i = 0; i < n; i++) {
+        kinds |= info->replies[i].kinds;
+        if (info->replies[i].date != POA_NO_DAY) {
+            char d[11];
+            last = info->replies[i].date;
+            poa_day_format(last, d);
+            if (dl + 14 < sizeof dates) {
+                dl += (size_t)snprintf(dates + dl, sizeof dates - dl, "%s%s",
+                                       dl ? ", " : "", d);
+            }
+        }
+    }
+    json_object_set_new(o, "later", json_boolean(n > 0));
+    json_object_set_new(o, "count", json_integer((json_int_t)n));
+    json_object_set_new(o, "date", day_or_null(last));
+    json_object_set_new(o, "dates", dl ? json_string(dates) : json_null());
+    for (size_t b = 0; b < sizeof names / sizeof *names; b++) {
+        json_object_set_new(o, names[b], json_boolean(kinds & (1u << b)));
+    }
+    json_object_set_new(o, "asks_more", json_boolean(kinds & 15u));
+    return o;
+}
+
+unsigned poa_model_reply_kinds(const poa_case *c) {
+    unsigned kinds = 0;
+    for (size_t i = 0; c->info.present && i < c->info.nreplies; i++) {
+        kinds |= c->info.replies[i].kinds;
+    }
+    return kinds;
+}
+
 json_t *poa_model_build(const poa_case *c, const poa_metrics *m, const poa_diagnosis *dx,
                         const poa_remedies *r, const poa_data *d, const char *lang) {
-    (void)d;
     json_t *root = json_object();
     if (!root) {
         return NULL;
     }
     json_object_set_new(root, "as_of", day_or_null(m->as_of));
     json_object_set_new(root, "lang", json_string(lang));
+    /* true only in the reading copy (--reading-lang), set by its caller */
+    json_object_set_new(root, "reading_copy", json_false());
     json_t *metrics = json_array();
     for (size_t i = 0; i < m->count; i++) {
         json_array_append_new(metrics, metric_json(&m->items[i], lang));
@@ -370,7 +634,28 @@ json_t *poa_model_build(const poa_case *c, const poa_metrics *m, const poa_diagn
     json_object_set_new(notice, "date", day_or_null(info->notice_date));
     json_object_set_new(notice, "case_id", str_or_null(info->notice_case_id));
     json_object_set_new(notice, "text", str_or_null(info->notice_text));
+    json_object_set_new(notice, "deadline", deadline_json(info, m->as_of));
+    json_object_set_new(notice, "action",
+                        info->notice_action && *info->notice_action
+                            ? json_string(info->notice_action)
+                            : json_null());
+    json_t *asks = json_array();
+    for (size_t i = 0; info->present && i < info->nnotice_asks; i++) {
+        json_array_append_new(asks, json_string(info->notice_asks[i]));
+    }
+    json_object_set_new(notice, "asks", asks);
     json_object_set_new(root, "notice", notice);
+    text_ctx tc = {lang, d ? d->dir : "."};
+    json_t *nfig = notice_figures_json(c, m, &tc), *nfig_differ = json_array();
+    for (size_t i = 0; i < json_array_size(nfig); i++) {
+        json_t *x = json_array_get(nfig, i);
+        if (json_is_true(json_object_get(x, "differs"))) {
+            json_array_append(nfig_differ, x);
+        }
+    }
+    json_object_set_new(root, "notice_figures", nfig);
+    json_object_set_new(root, "notice_figures_differ", nfig_differ);
+    json_object_set_new(root, "reply", reply_json(info));
     json_t *evidence = json_array();
     for (size_t i = 0; i < info->nevidence; i++) {
         json_t *e = json_object();
@@ -380,6 +665,7 @@ json_t *poa_model_build(const poa_case *c, const poa_metrics *m, const poa_diagn
         json_array_append_new(evidence, e);
     }
     json_object_set_new(root, "evidence", evidence);
+    mark_evidence(root, c);
     json_t *sig = json_object();
     json_object_set_new(sig, "name", str_or_null(info->signature_name));
     json_object_set_new(sig, "title", str_or_null(info->signature_title));

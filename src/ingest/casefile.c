@@ -2,6 +2,7 @@
  * templates/case.xsd before anything is read from it. */
 #include <libxml/tree.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ingest/ingest_private.h"
@@ -45,6 +46,79 @@ static size_t count(xmlNodePtr parent, const char *name) {
     return c;
 }
 
+/* A whitespace-separated attribute value (xs:list) as strings. */
+static const char **split_list(poa_arena *a, const char *v, size_t *n) {
+    size_t cap = 1;
+    for (const char *p = v; p && *p; p++) {
+        cap += *p == ' ';
+    }
+    const char **out = poa_arena_alloc(a, (cap + 1) * sizeof *out);
+    *n = 0;
+    for (const char *p = v; p && *p;) {
+        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
+            p++;
+        }
+        size_t len = strcspn(p, " \t\n\r");
+        if (len) {
+            char *w = poa_arena_alloc(a, len + 1);
+            memcpy(w, p, len);
+            w[len] = '\0';
+            out[(*n)++] = w;
+        }
+        p += len;
+    }
+    out[*n] = NULL;
+    return out;
+}
+
+/* What poagen init decoded from the notice: deadline, action, the figures
+ * it quoted, what it asks for and the replies to earlier appeals. */
+static void read_decoded(poa_arena *a, poa_case_info *info, xmlNodePtr notice) {
+    static const char *const kinds[] = {"more-root-cause", "more-actions",
+                                        "more-prevention", "documents",
+                                        "rejected",        "reinstated"};
+    info->notice_deadline = date_attr(a, notice, "deadline");
+    info->notice_action = dup_attr(a, notice, "action");
+    if (!info->notice_action) {
+        info->notice_action = "";
+    }
+    info->nnotice_figures = count(notice, "figure");
+    info->notice_figures =
+        poa_arena_alloc(a, (info->nnotice_figures + 1) * sizeof *info->notice_figures);
+    size_t i = 0;
+    for (xmlNodePtr k = poa_xml_child(notice, "figure"); k;
+         k = poa_xml_next(k, "figure"), i++) {
+        poa_case_figure *f = &info->notice_figures[i];
+        f->metric = dup_attr(a, k, "metric");
+        f->text = dup_attr(a, k, "rate");
+        f->rate = f->text ? strtod(f->text, NULL) : 0;
+    }
+    info->nnotice_asks = count(notice, "asks");
+    info->notice_asks = poa_arena_alloc(a, (info->nnotice_asks + 1) * sizeof(char *));
+    i = 0;
+    for (xmlNodePtr k = poa_xml_child(notice, "asks"); k; k = poa_xml_next(k, "asks")) {
+        info->notice_asks[i++] = dup_text(a, k);
+    }
+    info->nreplies = count(notice, "reply");
+    info->replies = poa_arena_alloc(a, (info->nreplies + 1) * sizeof *info->replies);
+    i = 0;
+    for (xmlNodePtr k = poa_xml_child(notice, "reply"); k;
+         k = poa_xml_next(k, "reply"), i++) {
+        poa_reply *r = &info->replies[i];
+        r->date = date_attr(a, k, "date");
+        r->text = dup_text(a, k);
+        size_t nk;
+        const char **words = split_list(a, dup_attr(a, k, "kind"), &nk);
+        for (size_t w = 0; w < nk; w++) {
+            for (size_t b = 0; b < sizeof kinds / sizeof *kinds; b++) {
+                if (strcmp(words[w], kinds[b]) == 0) {
+                    r->kinds |= 1u << b;
+                }
+            }
+        }
+    }
+}
+
 poa_status poa_ingest__case_file(poa_case *c, const char *path, const poa_data *data,
                                  poa_error *err) {
     char xsd[4096];
@@ -79,6 +153,7 @@ poa_status poa_ingest__case_file(poa_case *c, const char *path, const poa_data *
     for (xmlNodePtr k = poa_xml_child(notice, "cause"); k; k = poa_xml_next(k, "cause")) {
         info->notice_causes[i++] = dup_text(a, k);
     }
+    read_decoded(a, info, notice);
     xmlNodePtr facts = poa_xml_child(root, "facts");
     info->nfacts = count(facts, "fact");
     info->facts = poa_arena_alloc(a, (info->nfacts + 1) * sizeof *info->facts);
@@ -96,6 +171,8 @@ poa_status poa_ingest__case_file(poa_case *c, const char *path, const poa_data *
         info->evidence[i].text = dup_text(a, k);
         info->evidence[i].file = dup_attr(a, k, "file");
         info->evidence[i].date = date_attr(a, k, "date");
+        info->evidence[i].answers =
+            split_list(a, dup_attr(a, k, "answers"), &info->evidence[i].nanswers);
     }
     xmlNodePtr sig = poa_xml_child(root, "signature");
     info->signature_name = dup_text(a, poa_xml_child(sig, "name"));

@@ -463,34 +463,68 @@ static int is_bullet(const line_t *l) {
            l->p[d + 1] == ' ';
 }
 
-/* Figures in the root cause, dates or numbers in every action taken. */
+/* Figures quoted in a line: runs of digits with their separators, so a
+ * date or "9.8%" counts once. */
+static unsigned count_figures(const char *p, size_t n) {
+    unsigned figures = 0;
+    for (size_t i = 0; i < n;) {
+        if (p[i] >= '0' && p[i] <= '9') {
+            figures++;
+            while (i < n &&
+                   ((p[i] >= '0' && p[i] <= '9') ||
+                    ((p[i] == '.' || p[i] == ',' || p[i] == '-' || p[i] == '/') &&
+                     i + 1 < n && p[i + 1] >= '0' && p[i + 1] <= '9'))) {
+                i++;
+            }
+        } else {
+            i++;
+        }
+    }
+    return figures;
+}
+
+/* Figures in the root cause, dates or numbers in every action taken. After
+ * a reply asking for more on a section, what is otherwise a warning (or
+ * a lower bar) there becomes an error. */
 static void check_section_content(run *R, const line_t *lines, size_t n,
                                   const char **sec) {
+    unsigned reply = R->opt->reply;
     long root_heading = -1;
-    int root_digits = 0, in_root = 0;
+    unsigned root_figures = 0;
+    int in_root = 0;
     for (size_t i = 0; i <= n; i++) {
         int now_root = i < n && sec[i] && strcmp(sec[i], "root-cause") == 0;
         if (now_root && !in_root) {
             root_heading = i > 0 ? (long)i - 1 : 0;
-            root_digits = 0;
+            root_figures = 0;
         }
-        if (!now_root && in_root && !root_digits) {
+        if (!now_root && in_root && !root_figures) {
             issue(R, "root-cause-figures", POA_LINT_ERROR, lines[root_heading].no, 1,
                   "the root cause quotes no figure — give the rate, the orders and the "
                   "dates");
+        } else if (!now_root && in_root && (reply & POA_LINT_REPLY_ROOT_CAUSE) &&
+                   root_figures < POA_LINT_REPLY_FIGURES) {
+            issue(R, "root-cause-figures", POA_LINT_ERROR, lines[root_heading].no, 1,
+                  "the reply asked for more on the root cause and it quotes only %u "
+                  "figure%s — give at least %u: rates, order counts, dates",
+                  root_figures, root_figures == 1 ? "" : "s", POA_LINT_REPLY_FIGURES);
         }
         in_root = now_root;
         if (i == n) {
             break;
         }
         if (now_root) {
-            root_digits |= has_digit(lines[i].p, lines[i].n);
+            root_figures += count_figures(lines[i].p, lines[i].n);
         }
         if (sec[i] && strcmp(sec[i], "actions") == 0 && is_bullet(&lines[i]) &&
             !has_digit(lines[i].p, lines[i].n)) {
-            issue(
-                R, "action-no-date", POA_LINT_WARNING, lines[i].no, 1,
-                "this action has no date or number — say when it was done and how much");
+            int asked = (reply & POA_LINT_REPLY_ACTIONS) != 0;
+            issue(R, "action-no-date", asked ? POA_LINT_ERROR : POA_LINT_WARNING,
+                  lines[i].no, 1, "%s",
+                  asked ? "the reply asked for more on the actions and this one has no "
+                          "date or number — say when it was done and how much"
+                        : "this action has no date or number — say when it was done and "
+                          "how much");
         }
     }
 }
@@ -543,7 +577,9 @@ static void check_phrases(run *R, const poa_lint_rules *rules, const line_t *lin
                                                   (utf8proc_uint8_t *)shown + k);
             }
             shown[k] = '\0';
-            int warning = strcmp(ph->check, "minimising") == 0 || prevention_only;
+            int warning =
+                strcmp(ph->check, "minimising") == 0 ||
+                (prevention_only && !(R->opt->reply & POA_LINT_REPLY_PREVENTION));
             issue(R, ph->check, warning ? POA_LINT_WARNING : POA_LINT_ERROR, lines[i].no,
                   cols[at], "'%s' — %s", shown, hint);
         }
