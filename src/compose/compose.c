@@ -306,6 +306,29 @@ static void mark_evidence(json_t *root, const poa_case *c) {
             json_array_append(other, ej);
         }
     }
+    /* The POA names the evidence for what it explains: an item that answers
+     * only causes this case does not have stays out of the letter (it is
+     * still listed apart in the checklist). */
+    json_t *named = json_array();
+    for (size_t h = 0; h < info->nevidence; h++) {
+        const poa_evidence_item *e = &info->evidence[h];
+        int keep = e->nanswers == 0 || (used && used[h]);
+        for (size_t k = 0; !keep && k < e->nanswers; k++) {
+            const char *dot = strrchr(e->answers[k], '.');
+            size_t len = dot ? (size_t)(dot - e->answers[k]) : strlen(e->answers[k]);
+            for (size_t i = 0; i < json_array_size(findings); i++) {
+                const char *cause = json_string_value(
+                    json_object_get(json_array_get(findings, i), "cause"));
+                keep |= cause && strlen(cause) == len &&
+                        strncmp(cause, e->answers[k], len) == 0;
+            }
+        }
+        if (keep) {
+            json_array_append(named,
+                              json_array_get(json_object_get(root, "evidence"), h));
+        }
+    }
+    json_object_set_new(root, "evidence", named);
     free(used);
     json_object_set_new(root, "has_other_evidence", json_boolean(json_array_size(other)));
     json_object_set_new(root, "other_evidence", other);

@@ -12,7 +12,7 @@ cp "$sample/orders.txt" "$sample/feedback.txt" "$c/"
 printf 'png' >"$c/evidence/shipping-settings.png"
 # case.xml: the sample's, with a deadline, two notice figures and optionally a reply
 make_case() { # reply-element
-    sed -e 's|<notice date="2026-11-17" case-id="18402766351">|<notice date="2026-11-17" case-id="18402766351" deadline="2026-12-01">|' \
+    sed -e "/collection-records/d" -e 's|<notice date="2026-11-17" case-id="18402766351">|<notice date="2026-11-17" case-id="18402766351" deadline="2026-12-01">|' \
         -e "s|</text>|</text>\\
     <figure metric=\"lsr\" rate=\"0.101\"/>\\
     <figure metric=\"odr\" rate=\"0.015\"/>$1|" \
