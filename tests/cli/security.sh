@@ -136,7 +136,7 @@ s = s.replace('<fact name="confirmation_tool">our label printer (ShipStation) to
 open(sys.argv[2], "w", encoding="utf-8").write(s)
 EOF
 "$bin" generate "$tmp/inj" -o "$tmp/injout" --format md,html,report >/dev/null 2>&1
-[ -f "$tmp/injout/poa.md" ] && [ -f "$tmp/injout/poa.html" ] || fail "injection case: no POA written"
+{ [ -f "$tmp/injout/poa.md" ] && [ -f "$tmp/injout/poa.html" ]; } || fail "injection case: no POA written"
 md="$tmp/injout/poa.md"
 html="$tmp/injout/poa.html"
 for f in "$html" "$tmp/injout/report.html"; do
