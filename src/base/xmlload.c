@@ -89,6 +89,17 @@ static poa_status validate(xmlDocPtr doc, const char *name, const char *xsd_path
     return POA_OK;
 }
 
+/* The line of the DOCTYPE, for the message (1 when not found as such,
+ * e.g. in UTF-16). */
+static unsigned doctype_line(const char *data, size_t len) {
+    const char *d = memmem(data, len, "<!DOCTYPE", 9);
+    unsigned line = 1;
+    for (const char *p = data; d && p < d; p++) {
+        line += *p == '\n';
+    }
+    return line;
+}
+
 poa_status poa_xml_load_memory(xmlDocPtr *out, const char *data, size_t len,
                                const char *name, const char *xsd_path, poa_error *err) {
     *out = NULL;
@@ -125,13 +136,17 @@ poa_status poa_xml_load_memory(xmlDocPtr *out, const char *data, size_t len,
         }
         return POA_ERR_PARSE;
     }
-    /* A document type declaration with entities is refused outright: no
-     * POA input needs one, and it is how entity bombs and XXE arrive. */
-    if (doc->intSubset && doc->intSubset->entities) {
+    /* A document type declaration is refused outright: no POA input needs
+     * one, and it is how entity bombs, XXE and DTD fetching arrive. */
+    if (doc->intSubset || doc->extSubset) {
+        int entities = doc->intSubset && doc->intSubset->entities;
         xmlSetExternalEntityLoader(previous);
         xmlFreeDoc(doc);
-        return poa_error_set(err, POA_ERR_PARSE, name, 1, 1,
-                             "entity declarations are not accepted — remove the DOCTYPE");
+        return poa_error_set(err, POA_ERR_PARSE, name, doctype_line(data, len), 1,
+                             entities ? "entity declarations are not accepted — remove "
+                                        "the DOCTYPE"
+                                      : "a document type declaration (DOCTYPE) is not "
+                                        "accepted — remove it");
     }
     /* The schema loader must read our own XSD files, so restore it first. */
     xmlSetExternalEntityLoader(previous);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "ingest/ingest_private.h"
+#include "poagen/buf.h"
 #include "poagen/date.h"
 #include "poagen/xmlload.h"
 
@@ -19,7 +20,17 @@ typedef struct {
     const poa_data *data;
     size_t metrics_cap, statuses_cap, quirks_cap;
     int nomem;
+    /* JSON: the first value of the wrong type stops the reading. */
+    const char *path;
+    poa_error *err;
+    int bad;
+    char where[192]; /* the object being read, e.g. performanceMetrics[0].lateShipmentRate
+                      */
 } report_ctx;
+
+/* Larger than any real report by far; a bound so that a wrong file cannot
+ * exhaust memory. */
+enum { MAX_JSON_BYTES = 64 * 1024 * 1024 };
 
 static void quirk(report_ctx *x, const char *fmt, ...) {
     poa_case *c = x->c;
@@ -142,20 +153,59 @@ static void check_metric(report_ctx *x, poa_report_metric *m, const char *count_
 
 /* ---- JSON (GET_V2_SELLER_PERFORMANCE_REPORT) ---- */
 
+static const char *jtype(const json_t *v) {
+    return json_is_object(v)    ? "an object"
+           : json_is_array(v)   ? "a list"
+           : json_is_string(v)  ? "a string"
+           : json_is_boolean(v) ? "true or false"
+                                : "a number";
+}
+
+/* A value of the wrong type is an error, never silently read as absent:
+ * the figures compared with ours would quietly go missing. null is absent. */
+static int jwrong(report_ctx *x, const json_t *v, const char *key, const char *want) {
+    if (x->bad) {
+        return 1;
+    }
+    x->bad = 1;
+    poa_error_set(x->err, POA_ERR_PARSE, x->path, 0, 0,
+                  "%s%s%s is %s where %s belongs — download the report again", x->where,
+                  key && x->where[0] ? "." : "", key ? key : "", jtype(v), want);
+    return 1;
+}
+
+static const json_t *jnumber(report_ctx *x, const json_t *o, const char *key) {
+    const json_t *v = json_object_get(o, key);
+    if (!v || json_is_null(v) || json_is_number(v)) {
+        return json_is_number(v) ? v : NULL;
+    }
+    jwrong(x, v, key, "a number");
+    return NULL;
+}
+
 static const char *jstr(const json_t *o, const char *key) {
     const json_t *v = json_object_get(o, key);
     return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
-static int jcount(const json_t *o, const char *path, long long *out) {
+static int jcount(report_ctx *x, const json_t *o, const char *path, long long *out) {
     char key[64];
     const json_t *v = o;
     for (const char *p = path; v && *p;) {
         const char *dot = strchr(p, '.');
         size_t n = dot ? (size_t)(dot - p) : strlen(p);
         snprintf(key, sizeof key, "%.*s", (int)n, p);
+        if (!json_is_object(v)) {
+            snprintf(key, sizeof key, "%.*s", (int)(p > path ? p - path - 1 : 0), path);
+            jwrong(x, v, p > path ? key : NULL, "an object");
+            return 0;
+        }
         v = json_object_get(v, key);
         p += n + (dot ? 1 : 0);
+    }
+    if (v && !json_is_null(v) && !json_is_number(v)) {
+        jwrong(x, v, path, "a number");
+        return 0;
     }
     if (json_is_integer(v)) {
         *out = json_integer_value(v);
@@ -168,26 +218,56 @@ static int jcount(const json_t *o, const char *path, long long *out) {
     return 0;
 }
 
+static int32_t jday(report_ctx *x, const json_t *range, const char *key) {
+    const json_t *v = json_object_get(range, key);
+    if (!v || json_is_null(v)) {
+        return POA_NO_DAY;
+    }
+    char name[64];
+    snprintf(name, sizeof name, "reportingDateRange.%s", key);
+    if (!json_is_string(v)) {
+        jwrong(x, v, name, "a date");
+        return POA_NO_DAY;
+    }
+    int32_t day = report_day(json_string_value(v));
+    if (day == POA_NO_DAY && !x->bad) {
+        x->bad = 1;
+        poa_error_set(x->err, POA_ERR_PARSE, x->path, 0, 0,
+                      "%s.%s '%.40s' is not a date (YYYY-MM-DD...) — download the report "
+                      "again",
+                      x->where, name, json_string_value(v));
+    }
+    return day;
+}
+
 static void json_common(report_ctx *x, const json_t *o, poa_report_metric *m) {
+    if (!json_is_object(o)) {
+        jwrong(x, o, NULL, "an object");
+        return;
+    }
     const json_t *range = json_object_get(o, "reportingDateRange");
-    m->from = report_day(jstr(range, "reportingDateFrom"));
-    m->to = report_day(jstr(range, "reportingDateTo"));
+    if (range && !json_is_null(range) && !json_is_object(range)) {
+        jwrong(x, range, "reportingDateRange", "an object");
+        return;
+    }
+    m->from = jday(x, range, "reportingDateFrom");
+    m->to = jday(x, range, "reportingDateTo");
     const char *st = jstr(o, "status");
     m->status = poa_arena_strdup(x->c->arena, st ? st : "");
-    const json_t *rate = json_object_get(o, "rate");
-    if (json_is_number(rate)) {
+    const json_t *rate = jnumber(x, o, "rate");
+    if (rate) {
         m->has_rate = 1;
         m->rate = json_number_value(rate);
     }
-    const json_t *tv = json_object_get(o, "targetValue");
-    if (json_is_number(tv)) {
+    const json_t *tv = jnumber(x, o, "targetValue");
+    if (tv) {
         m->has_target = 1;
         m->target = json_number_value(tv);
     }
     const char *cond = jstr(o, "targetCondition");
     m->condition = poa_arena_strdup(x->c->arena, cond ? cond : "");
     long long d;
-    if (jcount(o, "defectsCount", &d)) {
+    if (jcount(x, o, "defectsCount", &d)) {
         m->defects = d;
     }
 }
@@ -226,11 +306,17 @@ static const char *const policy_keys[] = {"listingPolicyViolations",
 
 static void json_odr(report_ctx *x, const char *mkt, const json_t *odr) {
     static const char *const chans[] = {"mfn", "afn"};
+    if (!json_is_object(odr)) {
+        jwrong(x, odr, NULL, "an object");
+        return;
+    }
+    size_t len = strlen(x->where);
     for (int k = 0; k < 2; k++) {
         const json_t *b = json_object_get(odr, chans[k]);
-        if (!json_is_object(b)) {
-            continue;
+        if (!b || json_is_null(b)) {
+            continue; /* an FBA-only seller has no mfn block */
         }
+        snprintf(x->where + len, sizeof x->where - len, ".%s", chans[k]);
         char name[64];
         snprintf(name, sizeof name, "orderDefectRate.%s", chans[k]);
         poa_report_metric *m = new_metric(x, mkt, name, "odr", chans[k]);
@@ -238,11 +324,14 @@ static void json_odr(report_ctx *x, const char *mkt, const json_t *odr) {
             return;
         }
         json_common(x, b, m);
-        m->has_counts = jcount(b, "orderWithDefects.count", &m->count) &&
-                        jcount(b, "orderCount", &m->denominator);
-        jcount(b, "negativeFeedback.count", &m->negative_feedback);
-        jcount(b, "claims.count", &m->claims);
-        jcount(b, "chargebacks.count", &m->chargebacks);
+        if (x->bad) {
+            return;
+        }
+        m->has_counts = jcount(x, b, "orderWithDefects.count", &m->count) &&
+                        jcount(x, b, "orderCount", &m->denominator);
+        jcount(x, b, "negativeFeedback.count", &m->negative_feedback);
+        jcount(x, b, "claims.count", &m->claims);
+        jcount(x, b, "chargebacks.count", &m->chargebacks);
         const char *ft = jstr(b, "fulfillmentType");
         if (ft && strcasecmp(ft, chans[k]) != 0) {
             quirk(x,
@@ -254,15 +343,19 @@ static void json_odr(report_ctx *x, const char *mkt, const json_t *odr) {
     }
 }
 
-static void json_marketplace(report_ctx *x, const json_t *pm) {
+static void json_marketplace(report_ctx *x, size_t index, const json_t *pm) {
     const char *mkt = jstr(pm, "marketplaceId");
     mkt = mkt ? mkt : "";
     const char *key;
     const json_t *v;
     json_object_foreach((json_t *)pm, key, v) {
+        if (x->bad) {
+            return;
+        }
         if (strcmp(key, "marketplaceId") == 0) {
             continue;
         }
+        snprintf(x->where, sizeof x->where, "performanceMetrics[%zu].%.100s", index, key);
         if (strcmp(key, "orderDefectRate") == 0) {
             json_odr(x, mkt, v);
             continue;
@@ -285,8 +378,8 @@ static void json_marketplace(report_ctx *x, const json_t *pm) {
                 return;
             }
             json_common(x, v, m);
-            m->has_counts =
-                jcount(v, jd->count, &m->count) && jcount(v, jd->den, &m->denominator);
+            m->has_counts = jcount(x, v, jd->count, &m->count) &&
+                            jcount(x, v, jd->den, &m->denominator);
             check_metric(x, m, jd->count, jd->den);
             continue;
         }
@@ -367,8 +460,17 @@ static void json_marketplace(report_ctx *x, const json_t *pm) {
 poa_status poa_ingest__perf_json(poa_case *c, const char *path, const poa_data *data,
                                  int *recognised, poa_error *err) {
     *recognised = 0;
+    poa_buf raw = POA_BUF_INIT;
+    poa_status rs = poa_buf_read_file(&raw, path, MAX_JSON_BYTES, err);
+    if (rs != POA_OK) {
+        poa_buf_free(&raw);
+        return rs;
+    }
+    /* A UTF-8 BOM (a report saved again by an editor) is not JSON's. */
+    size_t skip = raw.len >= 3 && memcmp(raw.data, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
     json_error_t je;
-    json_t *root = json_load_file(path, JSON_DECODE_ANY, &je);
+    json_t *root = json_loadb(raw.data + skip, raw.len - skip, JSON_DECODE_ANY, &je);
+    poa_buf_free(&raw);
     if (!root) {
         return poa_error_set(err, POA_ERR_PARSE, path,
                              (unsigned)(je.line > 0 ? je.line : 1),
@@ -377,16 +479,25 @@ poa_status poa_ingest__perf_json(poa_case *c, const char *path, const poa_data *
     }
     const json_t *statuses = json_object_get(root, "accountStatuses");
     const json_t *perf = json_object_get(root, "performanceMetrics");
-    if (!json_is_array(statuses) && !json_is_array(perf)) {
+    if (!statuses && !perf) {
         json_decref(root);
         return POA_OK; /* some other JSON file */
     }
     *recognised = 1;
-    report_ctx x = {c, data, c->nreport_metrics, c->nreport_statuses, c->nreport_quirks,
-                    0};
+    report_ctx x = {
+        c, data, c->nreport_metrics, c->nreport_statuses, c->nreport_quirks, 0, path, err,
+        0, ""};
+    if (statuses && !json_is_null(statuses) && !json_is_array(statuses)) {
+        jwrong(&x, statuses, "accountStatuses", "a list");
+    } else if (perf && !json_is_null(perf) && !json_is_array(perf)) {
+        jwrong(&x, perf, "performanceMetrics", "a list");
+    }
     size_t i;
     const json_t *v;
     json_array_foreach(statuses, i, v) {
+        if (x.bad) {
+            break;
+        }
         const char *mkt = jstr(v, "marketplaceId"), *st = jstr(v, "status");
         add_status(&x, mkt, st);
         if (st && strcmp(st, "NORMAL") != 0 && strcmp(st, "AT_RISK") != 0 &&
@@ -398,11 +509,20 @@ poa_status poa_ingest__perf_json(poa_case *c, const char *path, const poa_data *
         }
     }
     json_array_foreach(perf, i, v) {
-        if (json_is_object(v)) {
-            json_marketplace(&x, v);
+        if (x.bad) {
+            break;
         }
+        if (!json_is_object(v)) {
+            snprintf(x.where, sizeof x.where, "performanceMetrics[%zu]", i);
+            jwrong(&x, v, NULL, "an object");
+            break;
+        }
+        json_marketplace(&x, i, v);
     }
     json_decref(root);
+    if (x.bad) {
+        return POA_ERR_PARSE;
+    }
     if (x.nomem) {
         return poa_error_set(err, POA_ERR_NOMEM, path, 0, 0, "out of memory");
     }
@@ -525,8 +645,9 @@ poa_status poa_ingest__perf_xml(poa_case *c, const char *path, const poa_data *d
         return POA_OK;
     }
     *recognised = 1;
-    report_ctx x = {c, data, c->nreport_metrics, c->nreport_statuses, c->nreport_quirks,
-                    0};
+    report_ctx x = {
+        c, data, c->nreport_metrics, c->nreport_statuses, c->nreport_quirks, 0, path, err,
+        0, ""};
     int single = strcmp((const char *)root->name, "sellerPerformanceReport") == 0;
     for (xmlNodePtr rep = single ? root : poa_xml_child(root, "sellerPerformanceReport");
          rep; rep = single ? NULL : poa_xml_next(rep, "sellerPerformanceReport")) {
