@@ -21,6 +21,10 @@ poa_status poa_xml_load(xmlDocPtr *out, const char *path, const char *xsd_path,
 poa_status poa_xml_load_memory(xmlDocPtr *out, const char *data, size_t len,
                                const char *name, const char *xsd_path, poa_error *err);
 
+/* Free the schemas kept between loads (see xmlload.c); call before exit
+ * so leak checkers see a clean process. Loading afterwards still works. */
+void poa_xml_release_cache(void);
+
 /* Helpers for walking a validated tree. */
 /* The element's text, trimmed, as a new libxml2 string (xmlFree it), or NULL. */
 xmlChar *poa_xml_text(xmlNodePtr node);

@@ -49,16 +49,64 @@ static void structured_error(void *payload, xmlErrorPtr e) {
                   e->int2 > 0 ? (unsigned)e->int2 : 0, "%s", msg);
 }
 
+/* Parsed schemas, kept for the life of the process: a batch validates
+ * thousands of case.xml files against the same few schemas, and parsing
+ * a schema costs far more than validating a small document. Per thread,
+ * as libxml2 schema objects are not shared across threads. */
+enum { SCHEMA_CACHE = 8 };
+static _Thread_local struct {
+    char path[512];
+    xmlSchemaPtr schema;
+} schema_cache[SCHEMA_CACHE];
+
+static xmlSchemaPtr cached_schema(const char *xsd_path, error_sink *sink) {
+    for (size_t i = 0; i < SCHEMA_CACHE; i++) {
+        if (schema_cache[i].schema && strcmp(schema_cache[i].path, xsd_path) == 0) {
+            return schema_cache[i].schema;
+        }
+    }
+    xmlSchemaParserCtxtPtr pctx = xmlSchemaNewParserCtxt(xsd_path);
+    if (!pctx) {
+        return NULL;
+    }
+    xmlSchemaSetParserStructuredErrors(pctx, structured_error, sink);
+    xmlSchemaPtr schema = xmlSchemaParse(pctx);
+    xmlSchemaFreeParserCtxt(pctx);
+    if (!schema || strlen(xsd_path) >= sizeof schema_cache[0].path) {
+        return schema; /* not cached: the caller frees it */
+    }
+    for (size_t i = 0; i < SCHEMA_CACHE; i++) {
+        if (!schema_cache[i].schema) {
+            snprintf(schema_cache[i].path, sizeof schema_cache[i].path, "%s", xsd_path);
+            schema_cache[i].schema = schema;
+            return schema;
+        }
+    }
+    return schema;
+}
+
+static int is_cached(xmlSchemaPtr schema) {
+    for (size_t i = 0; i < SCHEMA_CACHE; i++) {
+        if (schema_cache[i].schema == schema) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+void poa_xml_release_cache(void) {
+    for (size_t i = 0; i < SCHEMA_CACHE; i++) {
+        if (schema_cache[i].schema) {
+            xmlSchemaFree(schema_cache[i].schema);
+            schema_cache[i].schema = NULL;
+        }
+    }
+}
+
 static poa_status validate(xmlDocPtr doc, const char *name, const char *xsd_path,
                            poa_error *err) {
     error_sink sink = {err, xsd_path, 0};
-    xmlSchemaParserCtxtPtr pctx = xmlSchemaNewParserCtxt(xsd_path);
-    if (!pctx) {
-        return poa_error_set(err, POA_ERR_NOMEM, xsd_path, 0, 0, "out of memory");
-    }
-    xmlSchemaSetParserStructuredErrors(pctx, structured_error, &sink);
-    xmlSchemaPtr schema = xmlSchemaParse(pctx);
-    xmlSchemaFreeParserCtxt(pctx);
+    xmlSchemaPtr schema = cached_schema(xsd_path, &sink);
     if (!schema) {
         if (!sink.have) {
             poa_error_set(err, POA_ERR_IO, xsd_path, 0, 0,
@@ -68,7 +116,9 @@ static poa_status validate(xmlDocPtr doc, const char *name, const char *xsd_path
     }
     xmlSchemaValidCtxtPtr vctx = xmlSchemaNewValidCtxt(schema);
     if (!vctx) {
-        xmlSchemaFree(schema);
+        if (!is_cached(schema)) {
+            xmlSchemaFree(schema);
+        }
         return poa_error_set(err, POA_ERR_NOMEM, name, 0, 0, "out of memory");
     }
     sink.name = name;
@@ -76,7 +126,9 @@ static poa_status validate(xmlDocPtr doc, const char *name, const char *xsd_path
     xmlSchemaSetValidStructuredErrors(vctx, structured_error, &sink);
     int rc = xmlSchemaValidateDoc(vctx, doc);
     xmlSchemaFreeValidCtxt(vctx);
-    xmlSchemaFree(schema);
+    if (!is_cached(schema)) {
+        xmlSchemaFree(schema);
+    }
     if (rc != 0) {
         if (!sink.have) {
             poa_error_set(err, POA_ERR_SCHEMA, name, 0, 0, "does not match its schema");

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "poagen/batch.h"
+#include "poagen/xmlload.h"
 #include "poagen/date.h"
 
 int poa_cli_init(int argc, char **argv);
@@ -674,6 +675,7 @@ static int cmd_rules(cli *c) {
 }
 
 int main(int argc, char **argv) {
+    atexit(poa_xml_release_cache);
     if (argc < 2) {
         fputs(usage_text, stderr);
         return EXIT_USAGE;
