@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#include <jansson.h>
+
 #include "poagen/error.h"
 
 typedef enum { POA_LINT_ERROR = 0, POA_LINT_WARNING = 1 } poa_severity;
@@ -42,6 +44,10 @@ typedef struct {
     /* What the marketplace's reply to the last appeal asked for
      * (POA_LINT_REPLY_* bits): those sections are checked harder. */
     unsigned reply;
+    /* The analysis of the draft's case (the data model `poagen analyze
+     * --format json` prints), or NULL: the checks that need the data
+     * (failed metrics addressed, figures that agree) are then skipped. */
+    const json_t *model;
 } poa_lint_options;
 
 /* The same values as POA_REPLY_* in ingest.h, so a case's reply bits pass

@@ -209,7 +209,8 @@ poa_status poa_generate_case(const char *case_path, const char *out_dir,
                                .pages = result->pages,
                                .page_budget = budget ? budget : 1,
                                .seller_email = info->email,
-                               .reply = poa_model_reply_kinds(a.kase) & 15u};
+                               .reply = poa_model_reply_kinds(a.kase) & 15u,
+                               .model = a.model};
         st = poa_lint_text(&result->lint, shared->lint_rules, md.data ? md.data : "",
                            md.len, &lo, err);
         for (size_t i = 0; i < result->lint.count; i++) {

@@ -35,7 +35,8 @@ static const char usage_text[] =
     "                    poa.L.md/.html/.pdf in the seller's language)\n"
     "  inspect CASE      list the files found, their type, encoding, rows and dates\n"
     "  lint FILE...      review drafts (--template for templates; --format text|json;\n"
-    "                    --disable ID; --lang L; --budget PAGES; --max-words N)\n"
+    "                    --disable ID; --lang L; --budget PAGES; --max-words N;\n"
+    "                    --case DIR to check figures against the case's analysis)\n"
     "  batch CASES -o DIR\n"
     "                    every case folder of CASES into DIR/<case>/, with summary.csv\n"
     "                    and index.html; -j N worker processes (default: one per\n"
@@ -56,7 +57,8 @@ static const char usage_text[] =
     "2 usage or input error.\n";
 
 typedef struct {
-    const char *data_dir, *rules_path, *format, *out_dir, *template_path, *lang;
+    const char *data_dir, *rules_path, *format, *out_dir, *template_path, *lang,
+        *case_dir;
     const char *paper;
     int strict, template_mode, quiet, json, list_checks, force;
     unsigned jobs;
@@ -449,6 +451,16 @@ static int cmd_lint(cli *c) {
         POA_OK) {
         pdf = NULL; /* no fonts: the page budget check is skipped */
     }
+    /* With --case, the checks that need the data run against the case's
+     * own analysis; without it they are skipped, and the summary says so. */
+    poa_analysis kase;
+    memset(&kase, 0, sizeof kase);
+    if (c->case_dir && poa_analysis_run(&kase, c->case_dir, d, &c->run, &e) != POA_OK) {
+        poa_pdf_context_free(pdf);
+        poa_lint_rules_free(lr);
+        poa_data_free(d);
+        return report(&e);
+    }
     int json = c->format && strcmp(c->format, "json") == 0;
     json_t *all = json ? json_array() : NULL;
     size_t errors = 0, warnings = 0;
@@ -480,7 +492,12 @@ static int cmd_lint(cli *c) {
                                .max_page_budget = (unsigned)d->page_budget_max,
                                .max_words = c->max_words,
                                .disabled = c->disabled,
-                               .ndisabled = c->ndisabled};
+                               .ndisabled = c->ndisabled,
+                               .model = kase.model,
+                               .seller_email = kase.kase ? kase.kase->info.email : NULL};
+        if (kase.model && !lo.lang) {
+            lo.lang = kase.lang;
+        }
         if (poa_lint_text(&r, lr, text.data, text.len, &lo, &e) != POA_OK) {
             rc = report(&e);
         }
@@ -507,6 +524,12 @@ static int cmd_lint(cli *c) {
                errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s", c->nargs,
                c->nargs == 1 ? "" : "s");
     }
+    if (!c->case_dir && !c->template_mode && !json && rc == EXIT_OK) {
+        fprintf(stderr,
+                "poagen: checks that need the case's data were skipped: give it with "
+                "--case DIR\n");
+    }
+    poa_analysis_free(&kase);
     poa_pdf_context_free(pdf);
     poa_lint_rules_free(lr);
     poa_data_free(d);
@@ -721,6 +744,7 @@ int main(int argc, char **argv) {
         O_QUIET,
         O_MAX_WORDS,
         O_LIST_CHECKS,
+        O_CASE,
         O_FORCE
     };
     struct option opts[] = {{"data", required_argument, 0, O_DATA},
@@ -742,6 +766,7 @@ int main(int argc, char **argv) {
                             {"quiet", no_argument, 0, O_QUIET},
                             {"max-words", required_argument, 0, O_MAX_WORDS},
                             {"list-checks", no_argument, 0, O_LIST_CHECKS},
+                            {"case", required_argument, 0, O_CASE},
                             {"force", no_argument, 0, O_FORCE},
                             {"jobs", required_argument, 0, 'j'},
                             {"help", no_argument, 0, 'h'},
@@ -855,6 +880,9 @@ int main(int argc, char **argv) {
             break;
         case O_QUIET:
             c.quiet = 1;
+            break;
+        case O_CASE:
+            c.case_dir = optarg;
             break;
         case O_LIST_CHECKS:
             c.list_checks = 1;

@@ -33,6 +33,10 @@ const char *const poa_lint_checks[][2] = {
     {"word-limit", "longer than the configured word limit"},
     {"personal-data", "buyer personal data copied in from exports"},
     {"single-orders", "a plan that only discusses single order ids"},
+    {"unaddressed-metric",
+     "a failed metric the notice or the data names is never mentioned (--case)"},
+    {"figure-mismatch",
+     "a percentage in the root cause that no figure of the case's analysis has (--case)"},
     {"template-syntax", "the template does not parse"},
     {NULL, NULL}};
 
@@ -748,6 +752,115 @@ static void check_single_orders(run *R, const line_t *lines, size_t n) {
     }
 }
 
+/* A percentage as written ("10.1%", "10,1 %", "10,1\u00a0%") reduced to
+ * digits and one dot, so drafts and the analysis compare alike. */
+static void percent_key(const char *s, size_t n, char *out, size_t cap) {
+    size_t o = 0;
+    for (size_t i = 0; i < n && o + 1 < cap; i++) {
+        char c = s[i];
+        if ((c >= '0' && c <= '9') || c == '.' || c == ',') {
+            out[o++] = c == ',' ? '.' : c;
+        }
+    }
+    out[o] = '\0';
+}
+
+/* Every percentage the analysis states anywhere (rates, targets, shares,
+ * what-ifs), as keys. */
+static void collect_percents(const json_t *v, char (*keys)[16], size_t *n, size_t cap) {
+    if (json_is_object(v)) {
+        const char *k;
+        json_t *x;
+        json_object_foreach((json_t *)v, k, x) {
+            collect_percents(x, keys, n, cap);
+        }
+    } else if (json_is_array(v)) {
+        for (size_t i = 0; i < json_array_size(v); i++) {
+            collect_percents(json_array_get(v, i), keys, n, cap);
+        }
+    } else if (json_is_string(v)) {
+        const char *s = json_string_value(v);
+        size_t len = strlen(s);
+        if (len && len < 16 && s[len - 1] == '%' && *n < cap) {
+            percent_key(s, len, keys[*n], sizeof keys[0]);
+            (*n)++;
+        }
+    }
+}
+
+/* With the case's analysis: every metric the POA must lead with is named,
+ * and every percentage in the root cause is one the analysis gives. */
+static void check_against_case(run *R, const line_t *lines, size_t n, const char **sec) {
+    const json_t *model = R->opt->model;
+    const json_t *headline = json_object_get(model, "headline");
+    for (size_t i = 0; i < json_array_size(headline); i++) {
+        const char *name =
+            json_string_value(json_object_get(json_array_get(headline, i), "name"));
+        if (!name || !*name) {
+            continue;
+        }
+        int32_t *want;
+        size_t wn = fold(name, strlen(name), &want, NULL);
+        int found = 0;
+        for (size_t l = 0; want && !found && l < n; l++) {
+            int32_t *f;
+            size_t fn = fold(lines[l].p, lines[l].n, &f, NULL);
+            found = f && find(f, fn, want, wn, 0) >= 0;
+            free(f);
+        }
+        free(want);
+        if (!found) {
+            issue(R, "unaddressed-metric", POA_LINT_ERROR, 1, 1,
+                  "the %s failed but the plan never names it — give its figure and its "
+                  "root cause",
+                  name);
+        }
+    }
+    enum { MAX_KEYS = 4096 };
+    char(*keys)[16] = calloc(MAX_KEYS, sizeof *keys);
+    size_t nkeys = 0;
+    if (!keys) {
+        return;
+    }
+    collect_percents(model, keys, &nkeys, MAX_KEYS);
+    for (size_t l = 0; l < n; l++) {
+        if (!sec[l] || strcmp(sec[l], "root-cause") != 0) {
+            continue;
+        }
+        const char *p = lines[l].p;
+        for (size_t k = 0; k < lines[l].n; k++) {
+            if (p[k] != '%') {
+                continue;
+            }
+            size_t b = k;
+            while (b > 0 && (is_digit(p[b - 1]) || p[b - 1] == '.' || p[b - 1] == ',' ||
+                             p[b - 1] == ' ' || (unsigned char)p[b - 1] == 0xA0 ||
+                             (unsigned char)p[b - 1] == 0xC2)) {
+                b--;
+            }
+            while (b < k && !is_digit(p[b])) {
+                b++;
+            }
+            if (b == k) {
+                continue;
+            }
+            char key[16];
+            percent_key(p + b, k - b, key, sizeof key);
+            int known = 0;
+            for (size_t x = 0; x < nkeys && !known; x++) {
+                known = strcmp(keys[x], key) == 0;
+            }
+            if (!known) {
+                issue(R, "figure-mismatch", POA_LINT_ERROR, lines[l].no, (unsigned)b + 1,
+                      "%.*s%% is not a figure of this case's analysis — quote the rate "
+                      "`poagen analyze` gives",
+                      (int)(k - b), p + b);
+            }
+        }
+    }
+    free(keys);
+}
+
 /* Root-cause headings below the root cause section: one per cause. */
 static unsigned count_causes(const line_t *lines, size_t n, const char **sec) {
     unsigned causes = 0;
@@ -828,6 +941,9 @@ poa_status poa_lint_text(poa_lint_result *out, const poa_lint_rules *rules,
         check_section_content(&R, lines, n, sec);
         check_personal_data(&R, lines, n, sec, opt->seller_email);
         check_single_orders(&R, lines, n);
+        if (opt->model) {
+            check_against_case(&R, lines, n, sec);
+        }
     }
     check_phrases(&R, rules, lines, n, lang, sec);
     unsigned budget = opt->page_budget;

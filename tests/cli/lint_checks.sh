@@ -5,7 +5,7 @@ cases="$src/tests/lint"
 for dir in "$cases"/*/; do
     check=$(basename "$dir")
     args=""
-    [ -f "$dir/args" ] && args=$(cat "$dir/args")
+    [ -f "$dir/args" ] && args=$(sed "s|@SAMPLE@|$src/samples/late-shipment|g" "$dir/args")
     # shellcheck disable=SC2086
     "$bin" lint $args "$dir/pos.md" >"$tmp/pos" 2>&1
     grep -qF "[$check]" "$tmp/pos" || fail "$check: pos.md does not trigger it: $(cat "$tmp/pos")"
