@@ -57,7 +57,7 @@ We ask you to review this revised plan of action.
 {{/reply.later}}
 ## Root cause
 
-Our rate was 10.1%: 34 of 336 orders between 2026-10-17 and 2026-11-15.
+Our Late Shipment Rate was 10.1%: 34 of 336 orders between 2026-10-17 and 2026-11-15.
 
 ## Actions taken
 
