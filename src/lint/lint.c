@@ -33,6 +33,8 @@ const char *const poa_lint_checks[][2] = {
     {"word-limit", "longer than the configured word limit"},
     {"personal-data", "buyer personal data copied in from exports"},
     {"single-orders", "a plan that only discusses single order ids"},
+    {"action-not-done", "an action taken written as a plan or promise"},
+    {"prevention-frequency", "a preventive measure that does not say how often"},
     {"unaddressed-metric",
      "a failed metric the notice or the data names is never mentioned (--case)"},
     {"figure-mismatch",
@@ -559,7 +561,22 @@ static void check_phrases(run *R, const poa_lint_rules *rules, const line_t *lin
             if (strcmp(ph->lang, lang) != 0) {
                 continue;
             }
+            if (strcmp(ph->check, "frequency") == 0) {
+                continue; /* a list of required words, see check_prevention */
+            }
             int prevention_only = strcmp(ph->check, "future-tense-prevention") == 0;
+            int in_actions =
+                sec[i] && strcmp(sec[i], "actions") == 0 && is_bullet(&lines[i]);
+            if (prevention_only && in_actions) {
+                /* A promise among the actions taken: the action is not done. */
+                long at = find(f, fn, ph->folded, ph->n, 0);
+                if (at >= 0) {
+                    issue(R, "action-not-done", POA_LINT_ERROR, lines[i].no, cols[at],
+                          "an action taken written as a plan — list only what is done, "
+                          "with its date");
+                }
+                continue;
+            }
             if (prevention_only &&
                 (!sec[i] || strcmp(sec[i], "prevention") != 0 || !is_bullet(&lines[i]))) {
                 continue;
@@ -594,6 +611,40 @@ static void check_phrases(run *R, const poa_lint_rules *rules, const line_t *lin
 
 static int is_digit(char c) {
     return c >= '0' && c <= '9';
+}
+
+/* A preventive measure says how often: each bullet holds one of the
+ * language's frequency words (lint.xml, check="frequency": "every",
+ * "daily", "before each", ...). Without such a list the check is off. */
+static void check_prevention(run *R, const poa_lint_rules *rules, const line_t *lines,
+                             size_t n, const char *lang, const char **sec) {
+    int have_list = 0;
+    for (size_t p = 0; p < rules->nphrases; p++) {
+        have_list |= strcmp(rules->phrases[p].check, "frequency") == 0 &&
+                     strcmp(rules->phrases[p].lang, lang) == 0;
+    }
+    if (!have_list) {
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!sec[i] || strcmp(sec[i], "prevention") != 0 || !is_bullet(&lines[i])) {
+            continue;
+        }
+        int32_t *f;
+        size_t fn = fold(lines[i].p, lines[i].n, &f, NULL);
+        int found = 0;
+        for (size_t p = 0; f && !found && p < rules->nphrases; p++) {
+            const phrase *ph = &rules->phrases[p];
+            found = strcmp(ph->check, "frequency") == 0 && strcmp(ph->lang, lang) == 0 &&
+                    find(f, fn, ph->folded, ph->n, 0) >= 0;
+        }
+        free(f);
+        if (!found) {
+            issue(R, "prevention-frequency", POA_LINT_WARNING, lines[i].no, 1,
+                  "this measure does not say how often — name who does it and when "
+                  "(daily, every order, each Monday)");
+        }
+    }
 }
 
 /* An order id: three digits, dash, seven digits, dash, seven digits. */
@@ -946,6 +997,9 @@ poa_status poa_lint_text(poa_lint_result *out, const poa_lint_rules *rules,
         }
     }
     check_phrases(&R, rules, lines, n, lang, sec);
+    if (!opt->template_mode) {
+        check_prevention(&R, rules, lines, n, lang, sec);
+    }
     unsigned budget = opt->page_budget;
     if (!budget && opt->max_page_budget) {
         /* One page per cause, as the seeds ask for one page and
