@@ -37,7 +37,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         return 0; /* a POA is a few pages; the time budget goes to variety */
     }
     const char *md = (const char *)data;
-    poa_doc_options opt = {.paper = size && (data[0] & 1) ? POA_PAPER_LETTER : POA_PAPER_A4,
+    poa_doc_options opt = {.paper =
+                               size && (data[0] & 1) ? POA_PAPER_LETTER : POA_PAPER_A4,
                            .title = "T",
                            .lang = "en",
                            .creation_epoch = -1};

@@ -24,8 +24,8 @@ typedef struct {
     size_t claims_cap, chargebacks_cap, returns_cap;
     unsigned char *seen; /* per order: records joined from its rows (SEEN_*) */
     size_t seen_cap;
-    regex_t *carrier_re;                  /* one per carrier format, flattened */
-    uint64_t last_id; /* the order of the previous row, and where it is */
+    regex_t *carrier_re; /* one per carrier format, flattened */
+    uint64_t last_id;    /* the order of the previous row, and where it is */
     uint32_t last_at;
     const poa_carrier_def **carrier_defs; /* per interned carrier name, once known */
     unsigned char *carrier_known;

@@ -198,7 +198,8 @@ static void test_email(void **state) {
     /* A part that claims UTF-8 but holds a surrogate, and an entity naming
      * one: what is handed on is valid UTF-8 all the same. */
     const char *bad = "From: a@b.c\nDate: x\nContent-Type: text/html; charset=utf-8\n\n"
-                      "a\xED\xA0\x80" "b &#xD800; c";
+                      "a\xED\xA0\x80"
+                      "b &#xD800; c";
     assert_int_equal(poa_notice_text(&text, &d, bad, strlen(bad), "b.eml", &e), POA_OK);
     assert_null(strstr(poa_buf_cstr(&text), "\xED\xA0\x80"));
     assert_non_null(strstr(poa_buf_cstr(&text), "&#xD800;"));
