@@ -7,6 +7,7 @@
 
 #include <jansson.h>
 
+#include "poagen/data.h"
 #include "poagen/error.h"
 
 typedef enum { POA_LINT_ERROR = 0, POA_LINT_WARNING = 1 } poa_severity;
@@ -67,6 +68,14 @@ enum {
 poa_status poa_lint_text(poa_lint_result *out, const poa_lint_rules *rules,
                          const char *text, size_t len, const poa_lint_options *opt,
                          poa_error *err);
+/* Template check: each variable and section text names (partials read
+ * from partials_dir, may be NULL) must exist in model, a case's data
+ * model; sections for rule-table causes the case lacks are fine. Findings
+ * (check "unknown-variable") are appended to out. */
+void poa_lint_template_vars(poa_lint_result *out, const char *text, const json_t *model,
+                            const poa_data *d, const char *partials_dir);
+/* Sort findings by line, column and check. */
+void poa_lint_sort(poa_lint_result *r);
 size_t poa_lint_errors(const poa_lint_result *r);
 void poa_lint_result_free(poa_lint_result *r);
 

@@ -501,6 +501,18 @@ static int cmd_lint(cli *c) {
         if (poa_lint_text(&r, lr, text.data, text.len, &lo, &e) != POA_OK) {
             rc = report(&e);
         }
+        if (c->template_mode && kase.model) {
+            /* Partials are looked up beside the template, as generate does. */
+            char dir[4096];
+            snprintf(dir, sizeof dir, "%s", c->args[i]);
+            char *slash = strrchr(dir, '/');
+            if (slash) {
+                *slash = '\0';
+            } else {
+                snprintf(dir, sizeof dir, ".");
+            }
+            poa_lint_template_vars(&r, text.data ? text.data : "", kase.model, d, dir);
+        }
         print_lint(c->args[i], &r, json, all);
         for (size_t k = 0; k < r.count; k++) {
             if (r.items[k].severity == POA_LINT_ERROR) {

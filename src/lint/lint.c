@@ -40,6 +40,8 @@ const char *const poa_lint_checks[][2] = {
     {"figure-mismatch",
      "a percentage in the root cause that no figure of the case's analysis has (--case)"},
     {"template-syntax", "the template does not parse"},
+    {"unknown-variable",
+     "a template names a variable or section the data model lacks (--template --case)"},
     {NULL, NULL}};
 
 typedef struct {
@@ -966,7 +968,9 @@ poa_status poa_lint_text(poa_lint_result *out, const poa_lint_rules *rules,
     if (!lines) {
         return poa_error_set(err, POA_ERR_NOMEM, NULL, 0, 0, "out of memory");
     }
-    check_placeholders(&R, lines, n);
+    if (!opt->template_mode) {
+        check_placeholders(&R, lines, n); /* a template may hold them on purpose */
+    }
     if (opt->template_mode) {
         poa_buf sink = POA_BUF_INIT;
         poa_error e;
@@ -1024,6 +1028,12 @@ poa_status poa_lint_text(poa_lint_result *out, const poa_lint_rules *rules,
         qsort(out->items + first, out->count - first, sizeof *out->items, cmp_issue);
     }
     return POA_OK;
+}
+
+void poa_lint_sort(poa_lint_result *r) {
+    if (r->count > 1) {
+        qsort(r->items, r->count, sizeof *r->items, cmp_issue);
+    }
 }
 
 size_t poa_lint_errors(const poa_lint_result *r) {
