@@ -7,6 +7,7 @@
 
 #include <jansson.h>
 
+#include "poagen/buf.h"
 #include "poagen/data.h"
 #include "poagen/error.h"
 
@@ -74,6 +75,9 @@ poa_status poa_lint_text(poa_lint_result *out, const poa_lint_rules *rules,
  * (check "unknown-variable") are appended to out. */
 void poa_lint_template_vars(poa_lint_result *out, const char *text, const json_t *model,
                             const poa_data *d, const char *partials_dir);
+/* The sections a template opens, each once, newline-separated, appended
+ * to out: language variants of one template must open the same ones. */
+void poa_template_sections(const char *text, poa_buf *out);
 /* Sort findings by line, column and check. */
 void poa_lint_sort(poa_lint_result *r);
 size_t poa_lint_errors(const poa_lint_result *r);

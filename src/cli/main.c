@@ -424,6 +424,61 @@ static int cmd_inspect(cli *c) {
     return finish_stdout();
 }
 
+/* Language variants of one template (same file name, another folder) must
+ * open the same sections: a cause missing in one language is a POA that
+ * silently lacks it. Compared with the first variant given. */
+static void check_variants(const cli *c, int i, const char *text, poa_lint_result *r) {
+    const char *base = strrchr(c->args[i], '/');
+    base = base ? base + 1 : c->args[i];
+    for (int j = 0; j < i; j++) {
+        const char *other = strrchr(c->args[j], '/');
+        other = other ? other + 1 : c->args[j];
+        if (strcmp(base, other) != 0) {
+            continue;
+        }
+        poa_buf mine = POA_BUF_INIT, theirs = POA_BUF_INIT, tb = POA_BUF_INIT;
+        poa_error e;
+        if (poa_buf_read_file(&tb, c->args[j], 16 << 20, &e) == POA_OK) {
+            poa_template_sections(text, &mine);
+            poa_template_sections(poa_buf_cstr(&tb), &theirs);
+            for (int pass = 0; pass < 2; pass++) {
+                const char *from = poa_buf_cstr(pass ? &mine : &theirs);
+                const char *in = poa_buf_cstr(pass ? &theirs : &mine);
+                for (const char *l = from; *l;) {
+                    const char *nl = strchr(l, '\n');
+                    size_t n = nl ? (size_t)(nl - l) : strlen(l);
+                    char probe[320];
+                    snprintf(probe, sizeof probe, "\n%.*s\n", (int)(n < 300 ? n : 300),
+                             l);
+                    int found = strncmp(in, probe + 1, strlen(probe + 1)) == 0 ||
+                                strstr(in, probe);
+                    if (!found && r->count < 10000) {
+                        poa_lint_issue is = {
+                            .severity = POA_LINT_ERROR, .line = 1, .column = 1};
+                        snprintf(is.check, sizeof is.check, "variant-sections");
+                        snprintf(is.message, sizeof is.message,
+                                 pass ? "opens section '%.*s', which %.100s does not"
+                                      : "lacks section '%.*s', which %.100s opens",
+                                 (int)(n < 100 ? n : 100), l, c->args[j]);
+                        poa_lint_issue *p = realloc(r->items, (r->count + 1) * sizeof *p);
+                        if (p) {
+                            r->items = p;
+                            r->cap = r->count + 1;
+                            r->items[r->count++] = is;
+                        }
+                    }
+                    l += n + (nl ? 1 : 0);
+                }
+            }
+        }
+        poa_buf_free(&mine);
+        poa_buf_free(&theirs);
+        poa_buf_free(&tb);
+        poa_lint_sort(r);
+        return;
+    }
+}
+
 static int cmd_lint(cli *c) {
     if (c->list_checks) {
         for (size_t i = 0; poa_lint_checks[i][0]; i++) {
@@ -512,6 +567,9 @@ static int cmd_lint(cli *c) {
                 snprintf(dir, sizeof dir, ".");
             }
             poa_lint_template_vars(&r, text.data ? text.data : "", kase.model, d, dir);
+        }
+        if (c->template_mode) {
+            check_variants(c, i, text.data ? text.data : "", &r);
         }
         print_lint(c->args[i], &r, json, all);
         for (size_t k = 0; k < r.count; k++) {

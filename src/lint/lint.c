@@ -40,6 +40,8 @@ const char *const poa_lint_checks[][2] = {
     {"figure-mismatch",
      "a percentage in the root cause that no figure of the case's analysis has (--case)"},
     {"template-syntax", "the template does not parse"},
+    {"variant-sections", "a language variant of a template opens other sections than the "
+                         "first (lint --template FILES)"},
     {"unknown-variable",
      "a template names a variable or section the data model lacks (--template --case)"},
     {NULL, NULL}};
@@ -942,6 +944,32 @@ static size_t count_words(const char *text, size_t len) {
     return words;
 }
 
+/* Without --lang, the draft's language is the one whose required section
+ * names it uses most (English when none). */
+static const char *detect_language(const poa_lint_rules *rules, const char *text,
+                                   size_t len) {
+    int32_t *f;
+    size_t fn = fold(text, len, &f, NULL);
+    const char *best = "en";
+    int best_hits = 0;
+    for (size_t i = 0; f && i < rules->nsections; i++) {
+        const char *lang = rules->sections[i].lang;
+        int hits = 0;
+        for (size_t k = 0; k < rules->nsections; k++) {
+            if (strcmp(rules->sections[k].lang, lang) == 0 &&
+                find(f, fn, rules->sections[k].folded, rules->sections[k].n, 0) >= 0) {
+                hits++;
+            }
+        }
+        if (hits > best_hits) {
+            best_hits = hits;
+            best = lang;
+        }
+    }
+    free(f);
+    return best;
+}
+
 static int cmp_issue(const void *a, const void *b) {
     const poa_lint_issue *x = a, *y = b;
     if (x->line != y->line) {
@@ -960,7 +988,7 @@ poa_status poa_lint_text(poa_lint_result *out, const poa_lint_rules *rules,
     if (!opt) {
         opt = &defaults;
     }
-    const char *lang = opt->lang ? opt->lang : "en";
+    const char *lang = opt->lang ? opt->lang : detect_language(rules, text, len);
     run R = {out, opt, text, len};
     size_t first = out->count;
     line_t *lines;

@@ -212,3 +212,36 @@ void poa_lint_template_vars(poa_lint_result *out, const char *text, const json_t
     walk(&w, text, NULL);
     poa_lint_sort(out);
 }
+
+/* The sections a template opens ({{#x}} and {{^x}}), each once, in order
+ * of first appearance, newline-separated in out. */
+void poa_template_sections(const char *text, poa_buf *out) {
+    for (const char *p = text; (p = strstr(p, "{{")) != NULL;) {
+        const char *end = strstr(p + 2, "}}");
+        if (!end) {
+            break;
+        }
+        const char *t = p + 2;
+        while (*t == ' ') {
+            t++;
+        }
+        if ((*t == '#' || *t == '^') && end > t + 1) {
+            const char *name = t + 1;
+            while (*name == ' ') {
+                name++;
+            }
+            size_t n = (size_t)(end - name);
+            while (n && name[n - 1] == ' ') {
+                n--;
+            }
+            char line[300], probe[302];
+            snprintf(line, sizeof line, "%.*s\n", (int)(n < 280 ? n : 280), name);
+            snprintf(probe, sizeof probe, "\n%s", line);
+            const char *have = poa_buf_cstr(out);
+            if (strncmp(have, line, strlen(line)) != 0 && !strstr(have, probe)) {
+                poa_buf_puts(out, line);
+            }
+        }
+        p = end + 2;
+    }
+}

@@ -6,11 +6,14 @@ for dir in "$cases"/*/; do
     check=$(basename "$dir")
     args=""
     [ -f "$dir/args" ] && args=$(sed "s|@SAMPLE@|$src/samples/late-shipment|g" "$dir/args")
+    # A ref/ folder holds the variant the case is compared with.
+    ref_pos="" ref_neg=""
+    [ -d "$dir/ref" ] && ref_pos="$dir/ref/pos.md" ref_neg="$dir/ref/neg.md"
     # shellcheck disable=SC2086
-    "$bin" lint $args "$dir/pos.md" >"$tmp/pos" 2>&1
+    "$bin" lint $args $ref_pos "$dir/pos.md" >"$tmp/pos" 2>&1
     grep -qF "[$check]" "$tmp/pos" || fail "$check: pos.md does not trigger it: $(cat "$tmp/pos")"
     # shellcheck disable=SC2086
-    "$bin" lint $args "$dir/neg.md" >"$tmp/neg" 2>&1
+    "$bin" lint $args $ref_neg "$dir/neg.md" >"$tmp/neg" 2>&1
     grep -qF "[$check]" "$tmp/neg" && fail "$check: neg.md triggers it: $(cat "$tmp/neg")"
 done
 # Every check the program knows has its cases.
