@@ -12,6 +12,7 @@
 #include "common/testutil.h"
 #include "poagen/compose.h"
 #include "poagen/date.h"
+#include "poagen/lint.h"
 
 static const char *const langs[] = {"en", "nl", "sv", "es", "da", "zh", NULL};
 
@@ -57,163 +58,8 @@ static json_t *model_for(const pipeline *p, const char *lang) {
 
 /* ---- Walking a template's tags against the model -------------------- */
 
-enum { MAX_DEPTH = 64 };
-
-typedef struct {
-    const json_t *stack[MAX_DEPTH]; /* NULL: an empty list, contents unknown */
-    size_t depth;
-    const char *lang_dir;
-    int errors;
-    int partial_depth;
-    const poa_data *d; /* when set: a cause section the case lacks is fine */
-} walker;
-
-/* "causes.<id>" for a cause of the rule table: a section the model holds
- * only when that cause was found. */
-static int cause_section(const walker *w, const char *name) {
-    if (!w->d || strncmp(name, "causes.", 7) != 0) {
-        return 0;
-    }
-    return poa_data_cause(w->d, name + 7) != NULL;
-}
-
-static int defined(const walker *w, const char *name) {
-    if (strcmp(name, ".") == 0) {
-        return 1;
-    }
-    char first[128];
-    const char *dot = strchr(name, '.');
-    size_t n = dot ? (size_t)(dot - name) : strlen(name);
-    snprintf(first, sizeof first, "%.*s", (int)n, name);
-    for (size_t i = w->depth; i-- > 0;) {
-        const json_t *ctx = w->stack[i];
-        if (!ctx) {
-            return 1; /* inside an empty list: nothing to check against */
-        }
-        const json_t *v = json_is_object(ctx) ? json_object_get(ctx, first) : NULL;
-        if (!v) {
-            continue;
-        }
-        while (dot) {
-            const char *seg = dot + 1;
-            dot = strchr(seg, '.');
-            n = dot ? (size_t)(dot - seg) : strlen(seg);
-            char key[128];
-            snprintf(key, sizeof key, "%.*s", (int)n, seg);
-            v = json_is_object(v) ? json_object_get(v, key) : NULL;
-            if (!v) {
-                return 0;
-            }
-        }
-        return 1;
-    }
-    return 0;
-}
-
-static const json_t *resolve(const walker *w, const char *name) {
-    char first[128];
-    const char *dot = strchr(name, '.');
-    size_t n = dot ? (size_t)(dot - name) : strlen(name);
-    snprintf(first, sizeof first, "%.*s", (int)n, name);
-    for (size_t i = w->depth; i-- > 0;) {
-        const json_t *ctx = w->stack[i];
-        const json_t *v = ctx && json_is_object(ctx) ? json_object_get(ctx, first) : NULL;
-        if (!v) {
-            continue;
-        }
-        while (dot && v) {
-            const char *seg = dot + 1;
-            dot = strchr(seg, '.');
-            n = dot ? (size_t)(dot - seg) : strlen(seg);
-            char key[128];
-            snprintf(key, sizeof key, "%.*s", (int)n, seg);
-            v = json_is_object(v) ? json_object_get(v, key) : NULL;
-        }
-        return v;
-    }
-    return NULL;
-}
-
-static void walk(walker *w, const char *tpl, const char *name);
-
-static void walk_partial(walker *w, const char *partial) {
-    char path[2048];
-    snprintf(path, sizeof path, "%s/%s.md", w->lang_dir, partial);
-    poa_buf b = POA_BUF_INIT;
-    poa_error e;
-    if (poa_buf_read_file(&b, path, 1 << 20, &e) != POA_OK) {
-        print_error("%s: partial %s missing\n", w->lang_dir, partial);
-        w->errors++;
-        poa_buf_free(&b);
-        return;
-    }
-    if (w->partial_depth < 4) {
-        w->partial_depth++;
-        walk(w, b.data ? b.data : "", path);
-        w->partial_depth--;
-    }
-    poa_buf_free(&b);
-}
-
-static void walk(walker *w, const char *tpl, const char *file) {
-    size_t base = w->depth;
-    for (const char *p = tpl; (p = strstr(p, "{{")) != NULL;) {
-        int triple = p[2] == '{';
-        const char *start = p + (triple ? 3 : 2);
-        const char *end = strstr(start, triple ? "}}}" : "}}");
-        assert_non_null(end);
-        char tag[256];
-        snprintf(tag, sizeof tag, "%.*s", (int)(end - start), start);
-        p = end + (triple ? 3 : 2);
-        char *t = tag;
-        while (*t == ' ') {
-            t++;
-        }
-        char sigil = *t;
-        if (sigil == '!') {
-            continue;
-        }
-        if (strchr("#^/>&", sigil)) {
-            t++;
-            while (*t == ' ') {
-                t++;
-            }
-        }
-        size_t n = strlen(t);
-        while (n && t[n - 1] == ' ') {
-            t[--n] = '\0';
-        }
-        if (sigil == '>') {
-            walk_partial(w, t);
-            continue;
-        }
-        if (sigil == '/') {
-            assert_true(w->depth > base);
-            w->depth--;
-            continue;
-        }
-        int absent_cause = sigil == '#' && !defined(w, t) && cause_section(w, t);
-        if (!absent_cause && !defined(w, t)) {
-            print_error("%s: {{%s}} is not in the data model\n", file, tag);
-            w->errors++;
-        }
-        if (sigil == '#' || sigil == '^') {
-            assert_true(w->depth < MAX_DEPTH);
-            const json_t *v = resolve(w, t);
-            const json_t *push = w->stack[w->depth - 1];
-            if (absent_cause) {
-                push = NULL; /* not rendered: nothing inside to check */
-            } else if (sigil == '#' && v && json_is_array(v)) {
-                push = json_array_size(v) ? json_array_get(v, 0) : NULL;
-            } else if (sigil == '#' && v && json_is_object(v)) {
-                push = v;
-            }
-            w->stack[w->depth++] = push;
-        }
-    }
-    assert_int_equal(w->depth, base);
-}
-
+/* The review check `lint --template --case` runs: every tag of the
+ * template (its partials included) names something in the model. */
 static int check_tags(const json_t *model, const char *lang, const char *file,
                       const poa_data *d) {
     char dir[2048], path[2300];
@@ -222,11 +68,16 @@ static int check_tags(const json_t *model, const char *lang, const char *file,
     poa_buf b = POA_BUF_INIT;
     poa_error e;
     assert_int_equal(poa_buf_read_file(&b, path, 1 << 20, &e), POA_OK);
-    walker w = {.depth = 1, .lang_dir = dir, .d = d};
-    w.stack[0] = model;
-    walk(&w, b.data, path);
+    poa_lint_result r = {0};
+    poa_lint_template_vars(&r, b.data, model, d, dir);
+    for (size_t i = 0; i < r.count; i++) {
+        print_error("%s:%u:%u: %s\n", path, r.items[i].line, r.items[i].column,
+                    r.items[i].message);
+    }
+    int errors = (int)r.count;
+    poa_lint_result_free(&r);
     poa_buf_free(&b);
-    return w.errors;
+    return errors;
 }
 
 static void render_all(const json_t *model, const char *lang, int expect_causes) {
@@ -298,12 +149,16 @@ static void test_walk_catches_unknown(void **state) {
     (void)state;
     json_t *model = json_pack("{s:{s:s}, s:[{s:s}]}", "seller", "name", "X", "findings",
                               "title", "T");
-    walker w = {.depth = 1, .lang_dir = "."};
-    w.stack[0] = model;
-    walk(&w, "{{seller.name}} {{#findings}}{{title}}{{/findings}}", "t");
-    assert_int_equal(w.errors, 0);
-    walk(&w, "{{seller.nmae}} {{#findings}}{{titel}}{{/findings}} {{store}}", "t");
-    assert_int_equal(w.errors, 3);
+    poa_lint_result r = {0};
+    poa_lint_template_vars(&r, "{{seller.name}} {{#findings}}{{title}}{{/findings}}",
+                           model, NULL, NULL);
+    assert_int_equal(r.count, 0);
+    poa_lint_template_vars(
+        &r, "{{seller.nmae}} {{#findings}}{{titel}}{{/findings}} {{store}}", model, NULL,
+        NULL);
+    assert_int_equal(r.count, 3);
+    assert_string_equal(r.items[0].check, "unknown-variable");
+    poa_lint_result_free(&r);
     json_decref(model);
 }
 
