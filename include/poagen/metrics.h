@@ -88,6 +88,12 @@ int poa_order_late(const poa_order *o, int32_t as_of);
  * back as the report's value? */
 int poa_rate_differs(double ours, double report);
 
+/* Did the buyer ask for this cancellation with the cancel option in their
+ * own account (so it leaves CR)? `cancelled-by` decides when present; only
+ * when it is empty does the reason code BuyerCanceled. The one definition
+ * every stage uses. */
+int poa_cancel_buyer_requested(const poa_case *c, const poa_order *o);
+
 /* Format a rate for people: "9.8 %" style with one decimal ("0.35 %"
  * below 1 % keeps two). Writes at most cap bytes. */
 void poa_format_percent(double rate, char *out, size_t cap);

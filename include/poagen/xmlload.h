@@ -9,6 +9,7 @@
 
 #include <libxml/tree.h>
 
+#include "poagen/arena.h"
 #include "poagen/error.h"
 
 /* Parse path and, when xsd_path is not NULL, validate it against that
@@ -28,6 +29,11 @@ void poa_xml_release_cache(void);
 /* Helpers for walking a validated tree. */
 /* The element's text, trimmed, as a new libxml2 string (xmlFree it), or NULL. */
 xmlChar *poa_xml_text(xmlNodePtr node);
+/* Copies into an arena, for tables that live as long as it: the
+ * attribute's value (NULL when absent or node is NULL), the element's
+ * trimmed text (NULL when node is NULL, "" when it has none). */
+char *poa_xml_attr_dup(poa_arena *a, xmlNodePtr node, const char *name);
+char *poa_xml_text_dup(poa_arena *a, xmlNodePtr node);
 /* The first child element named name (any namespace), or NULL. */
 xmlNodePtr poa_xml_child(xmlNodePtr node, const char *name);
 /* The next sibling element after node named name (or any name when NULL). */

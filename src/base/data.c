@@ -29,23 +29,6 @@ const char *poa_ltext_get(const poa_ltext *t, const char *lang) {
     return t->text[0];
 }
 
-static char *attr(poa_arena *a, xmlNodePtr n, const char *name) {
-    xmlChar *v = xmlGetProp(n, BAD_CAST name);
-    if (!v) {
-        return NULL;
-    }
-    char *s = poa_arena_strdup(a, (char *)v);
-    xmlFree(v);
-    return s;
-}
-
-static char *text(poa_arena *a, xmlNodePtr n) {
-    xmlChar *v = poa_xml_text(n);
-    char *s = poa_arena_strdup(a, v ? (char *)v : "");
-    xmlFree(v);
-    return s;
-}
-
 static size_t count_children(xmlNodePtr n, const char *name) {
     size_t c = 0;
     for (xmlNodePtr k = poa_xml_child(n, name); k; k = poa_xml_next(k, name)) {
@@ -60,7 +43,7 @@ static void load_ltext(poa_arena *a, xmlNodePtr n, poa_ltext *out) {
     for (xmlNodePtr t = poa_xml_child(n, "text"); t && out->count < 8;
          t = poa_xml_next(t, "text")) {
         out->lang[out->count] = poa_arena_strdup(a, poa_xml_lang(t, lang));
-        out->text[out->count] = text(a, t);
+        out->text[out->count] = poa_xml_text_dup(a, t);
         out->count++;
     }
 }
@@ -173,14 +156,14 @@ static double num(const char *s) {
 }
 
 static void load_metric(poa_arena *a, xmlNodePtr n, poa_metric_def *m) {
-    char *id = attr(a, n, "id");
+    char *id = poa_xml_attr_dup(a, n, "id");
     snprintf(m->id, sizeof m->id, "%s", id ? id : "");
     load_ltext(a, poa_xml_child(n, "name"), &m->name);
-    char *scope = attr(a, n, "scope");
+    char *scope = poa_xml_attr_dup(a, n, "scope");
     m->scope = scope && strcmp(scope, "mfn") == 0 ? POA_SCOPE_MFN : POA_SCOPE_ALL;
-    char *c = attr(a, n, "contractual");
+    char *c = poa_xml_attr_dup(a, n, "contractual");
     m->contractual = c && (strcmp(c, "true") == 0 || strcmp(c, "1") == 0);
-    char *w = attr(a, n, "windows");
+    char *w = poa_xml_attr_dup(a, n, "windows");
     m->nwindows = 0;
     for (char *p = w; p && *p && m->nwindows < 4;) {
         char *end;
@@ -191,23 +174,23 @@ static void load_metric(poa_arena *a, xmlNodePtr n, poa_metric_def *m) {
         m->windows[m->nwindows++] = (int)v;
         p = end;
     }
-    m->lag = (int)num(attr(a, n, "lag"));
-    m->op = parse_op(attr(a, n, "target-op"));
-    const char *target = attr(a, n, "target");
+    m->lag = (int)num(poa_xml_attr_dup(a, n, "lag"));
+    m->op = parse_op(poa_xml_attr_dup(a, n, "target-op"));
+    const char *target = poa_xml_attr_dup(a, n, "target");
     m->target = num(target);
     if (!target || poa_decimal_parse(target, &m->target_units, &m->target_scale) != 0) {
         m->target_units = 0;
         m->target_scale = 0;
     }
-    m->immature_days = (int)num(attr(a, n, "immature-days"));
+    m->immature_days = (int)num(poa_xml_attr_dup(a, n, "immature-days"));
 }
 
 static void load_cause(poa_arena *a, xmlNodePtr n, poa_cause_def *c) {
-    c->id = attr(a, n, "id");
-    c->metric = attr(a, n, "metric");
-    c->notice = attr(a, n, "notice");
-    c->share = attr(a, n, "share");
-    c->source = attr(a, n, "source");
+    c->id = poa_xml_attr_dup(a, n, "id");
+    c->metric = poa_xml_attr_dup(a, n, "metric");
+    c->notice = poa_xml_attr_dup(a, n, "notice");
+    c->share = poa_xml_attr_dup(a, n, "share");
+    c->source = poa_xml_attr_dup(a, n, "source");
     if (!c->metric) {
         c->metric = "";
     }
@@ -221,24 +204,24 @@ static void load_cause(poa_arena *a, xmlNodePtr n, poa_cause_def *c) {
     c->when = poa_arena_alloc(a, (c->nwhen + 1) * sizeof *c->when);
     size_t i = 0;
     for (xmlNodePtr k = poa_xml_child(n, "when"); k; k = poa_xml_next(k, "when"), i++) {
-        c->when[i].driver = attr(a, k, "driver");
-        c->when[i].op = parse_op(attr(a, k, "op"));
-        c->when[i].value = num(attr(a, k, "value"));
+        c->when[i].driver = poa_xml_attr_dup(a, k, "driver");
+        c->when[i].op = parse_op(poa_xml_attr_dup(a, k, "op"));
+        c->when[i].value = num(poa_xml_attr_dup(a, k, "value"));
     }
     c->nremedy = count_children(n, "remedy");
     c->remedy = poa_arena_alloc(a, (c->nremedy + 1) * sizeof *c->remedy);
     i = 0;
     for (xmlNodePtr k = poa_xml_child(n, "remedy"); k;
          k = poa_xml_next(k, "remedy"), i++) {
-        c->remedy[i].name = attr(a, k, "name");
-        c->remedy[i].value = num(attr(a, k, "value"));
+        c->remedy[i].name = poa_xml_attr_dup(a, k, "name");
+        c->remedy[i].value = num(poa_xml_attr_dup(a, k, "value"));
     }
     c->nfacts = count_children(n, "fact");
     c->facts = poa_arena_alloc(a, (c->nfacts + 1) * sizeof *c->facts);
     i = 0;
     for (xmlNodePtr k = poa_xml_child(n, "fact"); k; k = poa_xml_next(k, "fact"), i++) {
-        c->facts[i].name = attr(a, k, "name");
-        c->facts[i].type = attr(a, k, "type");
+        c->facts[i].name = poa_xml_attr_dup(a, k, "name");
+        c->facts[i].type = poa_xml_attr_dup(a, k, "type");
         if (!c->facts[i].type) {
             c->facts[i].type = "text";
         }
@@ -263,7 +246,7 @@ static const char **load_strings(poa_arena *a, xmlNodePtr n, const char *name,
     const char **v = poa_arena_alloc(a, (*count + 1) * sizeof *v);
     size_t i = 0;
     for (xmlNodePtr k = poa_xml_child(n, name); k; k = poa_xml_next(k, name)) {
-        v[i++] = text(a, k);
+        v[i++] = poa_xml_text_dup(a, k);
     }
     return v;
 }
@@ -290,11 +273,11 @@ poa_status poa_rules_table_load(poa_data *d, const char *path, poa_error *err) {
     d->short_handling_days = 1;
     xmlNodePtr s = poa_xml_child(root, "settings");
     if (s) {
-        char *v = attr(a, s, "page-budget-max");
+        char *v = poa_xml_attr_dup(a, s, "page-budget-max");
         if (v) {
             d->page_budget_max = atoi(v);
         }
-        v = attr(a, s, "short-handling-days");
+        v = poa_xml_attr_dup(a, s, "short-handling-days");
         if (v) {
             d->short_handling_days = atoi(v);
         }
@@ -310,7 +293,7 @@ poa_status poa_rules_table_load(poa_data *d, const char *path, poa_error *err) {
     i = 0;
     for (xmlNodePtr k = poa_xml_child(root, "carrier"); k;
          k = poa_xml_next(k, "carrier"), i++) {
-        d->carriers[i].id = attr(a, k, "id");
+        d->carriers[i].id = poa_xml_attr_dup(a, k, "id");
         d->carriers[i].aliases = load_strings(a, k, "alias", &d->carriers[i].naliases);
         d->carriers[i].formats = load_strings(a, k, "format", &d->carriers[i].nformats);
     }
@@ -320,7 +303,7 @@ poa_status poa_rules_table_load(poa_data *d, const char *path, poa_error *err) {
     for (xmlNodePtr k = poa_xml_child(root, "theme"); k;
          k = poa_xml_next(k, "theme"), i++) {
         poa_theme_def *t = &d->themes[i];
-        t->id = attr(a, k, "id");
+        t->id = poa_xml_attr_dup(a, k, "id");
         t->npatterns = count_children(k, "pattern");
         t->patterns = poa_arena_alloc(a, (t->npatterns + 1) * sizeof *t->patterns);
         size_t j = 0;
@@ -328,7 +311,7 @@ poa_status poa_rules_table_load(poa_data *d, const char *path, poa_error *err) {
         for (xmlNodePtr q = poa_xml_child(k, "pattern"); q;
              q = poa_xml_next(q, "pattern"), j++) {
             t->patterns[j].lang = poa_arena_strdup(a, poa_xml_lang(q, lang));
-            t->patterns[j].text = text(a, q);
+            t->patterns[j].text = poa_xml_text_dup(a, q);
         }
     }
     d->ncauses = count_children(root, "cause");
@@ -372,15 +355,16 @@ static poa_status load_marketplaces(poa_data *d, poa_error *err) {
     for (xmlNodePtr k = poa_xml_child(root, "marketplace"); k;
          k = poa_xml_next(k, "marketplace"), i++) {
         poa_marketplace *m = &d->marketplaces[i];
-        m->id = attr(a, k, "id");
-        m->marketplace_id = attr(a, k, "marketplace-id");
+        m->id = poa_xml_attr_dup(a, k, "id");
+        m->marketplace_id = poa_xml_attr_dup(a, k, "marketplace-id");
         m->names = load_strings(a, k, "name", &m->nnames);
-        m->language = attr(a, k, "language");
-        m->utc_offset = atoi(attr(a, k, "utc-offset"));
-        m->dst = attr(a, k, "dst");
-        snprintf(m->date_order, sizeof m->date_order, "%s", attr(a, k, "date-order"));
-        m->codepage = attr(a, k, "codepage");
-        char *w = attr(a, k, "weekend");
+        m->language = poa_xml_attr_dup(a, k, "language");
+        m->utc_offset = atoi(poa_xml_attr_dup(a, k, "utc-offset"));
+        m->dst = poa_xml_attr_dup(a, k, "dst");
+        snprintf(m->date_order, sizeof m->date_order, "%s",
+                 poa_xml_attr_dup(a, k, "date-order"));
+        m->codepage = poa_xml_attr_dup(a, k, "codepage");
+        char *w = poa_xml_attr_dup(a, k, "weekend");
         for (char *p = w; p && *p;) {
             while (*p == ' ') {
                 p++;
@@ -396,7 +380,7 @@ static poa_status load_marketplaces(poa_data *d, poa_error *err) {
                 p++;
             }
         }
-        char *wc = attr(a, k, "withdrawn-claims-count");
+        char *wc = poa_xml_attr_dup(a, k, "withdrawn-claims-count");
         m->withdrawn_claims_count =
             wc && (strcmp(wc, "true") == 0 || strcmp(wc, "1") == 0);
         m->nholidays = count_children(k, "holiday");
@@ -404,7 +388,7 @@ static poa_status load_marketplaces(poa_data *d, poa_error *err) {
         size_t h = 0;
         for (xmlNodePtr x = poa_xml_child(k, "holiday"); x;
              x = poa_xml_next(x, "holiday")) {
-            char *t = text(a, x);
+            char *t = poa_xml_text_dup(a, x);
             int day;
             if (poa_parse_iso_day(t, strlen(t), 0, &day, NULL) == 0) {
                 m->holidays[h++] = day;
@@ -450,15 +434,15 @@ static poa_status load_columns(poa_data *d, poa_error *err) {
     for (xmlNodePtr k = poa_xml_child(root, "report"); k;
          k = poa_xml_next(k, "report"), i++) {
         poa_report_def *r = &d->reports[i];
-        r->id = attr(a, k, "id");
+        r->id = poa_xml_attr_dup(a, k, "id");
         r->ncolumns = count_children(k, "column");
         r->columns = poa_arena_alloc(a, (r->ncolumns + 1) * sizeof *r->columns);
         size_t j = 0;
         for (xmlNodePtr c = poa_xml_child(k, "column"); c;
              c = poa_xml_next(c, "column"), j++) {
             poa_column_def *cd = &r->columns[j];
-            cd->field = attr(a, c, "field");
-            char *req = attr(a, c, "required");
+            cd->field = poa_xml_attr_dup(a, c, "field");
+            char *req = poa_xml_attr_dup(a, c, "required");
             cd->required = req && (strcmp(req, "true") == 0 || strcmp(req, "1") == 0);
             cd->aliases = load_strings(a, c, "alias", &cd->naliases);
             for (size_t x = 0; x < cd->naliases; x++) {

@@ -273,3 +273,23 @@ const char *poa_xml_lang(xmlNodePtr node, char buf[16]) {
     xmlFree(l);
     return buf;
 }
+
+char *poa_xml_attr_dup(poa_arena *a, xmlNodePtr node, const char *name) {
+    xmlChar *v = node ? xmlGetProp(node, BAD_CAST name) : NULL;
+    if (!v) {
+        return NULL;
+    }
+    char *s = poa_arena_strdup(a, (const char *)v);
+    xmlFree(v);
+    return s;
+}
+
+char *poa_xml_text_dup(poa_arena *a, xmlNodePtr node) {
+    if (!node) {
+        return NULL;
+    }
+    xmlChar *t = poa_xml_text(node);
+    char *s = poa_arena_strdup(a, t ? (const char *)t : "");
+    xmlFree(t);
+    return s;
+}

@@ -303,7 +303,10 @@ static void print_lint(const char *file, const poa_lint_result *r, int json,
     }
 }
 
-static int open_shared(cli *c, poa_data **d, poa_lint_rules **lr, poa_pdf_context **pdf) {
+/* Data, review phrase lists and fonts, loaded once per run. Without fonts
+ * lint still works (pdf_optional: the page budget check is then skipped). */
+static int open_shared(cli *c, poa_data **d, poa_lint_rules **lr, poa_pdf_context **pdf,
+                       int pdf_optional) {
     *lr = NULL;
     *pdf = NULL;
     int rc = load_data(c, d);
@@ -318,6 +321,10 @@ static int open_shared(cli *c, poa_data **d, poa_lint_rules **lr, poa_pdf_contex
     char fbuf[4096];
     const char *fonts = poa_default_font_dir((*d)->dir, fbuf, sizeof fbuf);
     if (poa_pdf_context_new(pdf, fonts, &e) != POA_OK) {
+        if (pdf_optional) {
+            *pdf = NULL;
+            return EXIT_OK;
+        }
         poa_lint_rules_free(*lr);
         poa_data_free(*d);
         return report(&e);
@@ -332,7 +339,7 @@ static int cmd_generate(cli *c) {
     poa_data *d;
     poa_lint_rules *lr;
     poa_pdf_context *pdf;
-    int rc = open_shared(c, &d, &lr, &pdf);
+    int rc = open_shared(c, &d, &lr, &pdf, 0);
     if (rc) {
         return rc;
     }
@@ -490,22 +497,13 @@ static int cmd_lint(cli *c) {
         return usage_error("lint needs at least one file%s", "");
     }
     poa_data *d;
-    int rc = load_data(c, &d);
+    poa_lint_rules *lr;
+    poa_pdf_context *pdf;
+    int rc = open_shared(c, &d, &lr, &pdf, 1);
     if (rc) {
         return rc;
     }
-    poa_lint_rules *lr;
     poa_error e;
-    if (poa_lint_rules_load(&lr, d->dir, &e) != POA_OK) {
-        poa_data_free(d);
-        return report(&e);
-    }
-    char fbuf[4096];
-    poa_pdf_context *pdf = NULL;
-    if (poa_pdf_context_new(&pdf, poa_default_font_dir(d->dir, fbuf, sizeof fbuf), &e) !=
-        POA_OK) {
-        pdf = NULL; /* no fonts: the page budget check is skipped */
-    }
     /* With --case, the checks that need the data run against the case's
      * own analysis; without it they are skipped, and the summary says so. */
     poa_analysis kase;
@@ -686,7 +684,7 @@ static int cmd_batch(cli *c) {
     poa_data *d;
     poa_lint_rules *lr;
     poa_pdf_context *pdf;
-    int rc = open_shared(c, &d, &lr, &pdf);
+    int rc = open_shared(c, &d, &lr, &pdf, 0);
     if (rc) {
         return rc;
     }

@@ -1,3 +1,4 @@
+#include "diagnose/diagnose_private.h"
 #include "poagen/diagnose.h"
 
 #include <stdio.h>
@@ -562,17 +563,6 @@ static int reason_is(const char *reason, const char *code) {
     }
 }
 
-static int buyer_requested(const poa_case *c, const poa_order *o) {
-    if (o->cancelled_by == POA_BY_BUYER) {
-        return 1;
-    }
-    if (o->cancelled_by == POA_BY_SELLER) {
-        return 0;
-    }
-    return o->cancel_reason != 0xFFFF && o->cancel_reason < c->ncancel_reasons &&
-           reason_is(c->cancel_reasons[o->cancel_reason], "BuyerCanceled");
-}
-
 /* Cancellations: the reason codes and the SKUs behind the seller's
  * cancellations of the window (counted as the metric counts them). */
 static void cr_drivers(const poa_case *c, const poa_metric *m, poa_figures *f) {
@@ -585,7 +575,7 @@ static void cr_drivers(const poa_case *c, const poa_metric *m, poa_figures *f) {
         const poa_order *o = &c->orders[i];
         if (o->channel != POA_CH_MFN || o->purchase == POA_NO_DAY ||
             o->purchase < m->from || o->purchase > m->to ||
-            o->status != POA_ORDER_CANCELLED || buyer_requested(c, o)) {
+            o->status != POA_ORDER_CANCELLED || poa_cancel_buyer_requested(c, o)) {
             continue;
         }
         cancelled++;
@@ -880,11 +870,7 @@ static void lsr_what_if_handling(const poa_case *c, const poa_metric *m, int32_t
         den++;
         num += late;
     }
-    w->numerator_before = m->numerator;
-    w->denominator_before = m->denominator;
-    w->numerator_after = num;
-    w->denominator_after = den;
-    w->rate_after = den ? (double)num / (double)den : 0;
+    poa_diagnose__what_if_done(w, m, NULL, num, den);
 }
 
 /* Replay the window as if every parcel had been confirmed on the day of
@@ -911,11 +897,7 @@ static void lsr_what_if_confirm_on_scan(const poa_case *c, const poa_metric *m,
         den++;
         num += late;
     }
-    w->numerator_before = m->numerator;
-    w->denominator_before = m->denominator;
-    w->numerator_after = num;
-    w->denominator_after = den;
-    w->rate_after = den ? (double)num / (double)den : 0;
+    poa_diagnose__what_if_done(w, m, NULL, num, den);
 }
 
 static void what_if(poa_finding *f, const poa_case *c, const poa_metric *r,

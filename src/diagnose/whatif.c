@@ -6,11 +6,14 @@
 #include <strings.h>
 
 #include "poagen/date.h"
+#include "diagnose/diagnose_private.h"
 #include "poagen/diagnose.h"
 
-static void finish(poa_what_if *w, const poa_metric *m, const char *change, long long num,
-                   long long den) {
-    w->change = change;
+void poa_diagnose__what_if_done(poa_what_if *w, const poa_metric *m, const char *change,
+                                long long num, long long den) {
+    if (change) {
+        w->change = change;
+    }
     w->numerator_before = m->numerator;
     w->denominator_before = m->denominator;
     w->numerator_after = num;
@@ -49,7 +52,7 @@ void poa_what_if_weekend_dispatch(const poa_case *c, const poa_metric *m, int32_
         }
         num += late;
     }
-    finish(w, m, "weekend_dispatch", num, den);
+    poa_diagnose__what_if_done(w, m, "weekend_dispatch", num, den);
 }
 
 static int out_of_stock(const char *reason) {
@@ -72,9 +75,7 @@ void poa_what_if_stock_synced(const poa_case *c, const poa_metric *m, poa_what_i
             continue;
         }
         int cancelled = o->status == POA_ORDER_CANCELLED;
-        int buyer = o->cancelled_by == POA_BY_BUYER ||
-                    (o->cancelled_by == POA_BY_NONE && o->cancel_reason != 0xFFFF &&
-                     strcmp(c->cancel_reasons[o->cancel_reason], "BuyerCanceled") == 0);
+        int buyer = poa_cancel_buyer_requested(c, o);
         if (cancelled && !buyer && o->cancel_reason != 0xFFFF &&
             out_of_stock(c->cancel_reasons[o->cancel_reason])) {
             continue; /* never orderable: no order at all */
@@ -82,11 +83,11 @@ void poa_what_if_stock_synced(const poa_case *c, const poa_metric *m, poa_what_i
         den++;
         num += cancelled && !buyer;
     }
-    finish(w, m, "stock_synced", num, den);
+    poa_diagnose__what_if_done(w, m, "stock_synced", num, den);
 }
 
 void poa_what_if_tracking_uploaded(const poa_case *c, const poa_metric *m,
                                    poa_what_if *w) {
     (void)c;
-    finish(w, m, "tracking_uploaded", m->denominator, m->denominator);
+    poa_diagnose__what_if_done(w, m, "tracking_uploaded", m->denominator, m->denominator);
 }

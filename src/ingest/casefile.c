@@ -9,28 +9,8 @@
 #include "poagen/date.h"
 #include "poagen/xmlload.h"
 
-static const char *dup_text(poa_arena *a, xmlNodePtr n) {
-    if (!n) {
-        return NULL;
-    }
-    xmlChar *t = poa_xml_text(n);
-    const char *s = poa_arena_strdup(a, t ? (const char *)t : "");
-    xmlFree(t);
-    return s;
-}
-
-static const char *dup_attr(poa_arena *a, xmlNodePtr n, const char *name) {
-    xmlChar *v = n ? xmlGetProp(n, BAD_CAST name) : NULL;
-    if (!v) {
-        return NULL;
-    }
-    const char *s = poa_arena_strdup(a, (const char *)v);
-    xmlFree(v);
-    return s;
-}
-
 static int32_t date_attr(poa_arena *a, xmlNodePtr n, const char *name) {
-    const char *s = dup_attr(a, n, name);
+    const char *s = poa_xml_attr_dup(a, n, name);
     int day;
     if (s && poa_parse_iso_day(s, strlen(s), 0, &day, NULL) == 0) {
         return day;
@@ -78,7 +58,7 @@ static void read_decoded(poa_arena *a, poa_case_info *info, xmlNodePtr notice) {
                                         "more-prevention", "documents",
                                         "rejected",        "reinstated"};
     info->notice_deadline = date_attr(a, notice, "deadline");
-    info->notice_action = dup_attr(a, notice, "action");
+    info->notice_action = poa_xml_attr_dup(a, notice, "action");
     if (!info->notice_action) {
         info->notice_action = "";
     }
@@ -89,15 +69,15 @@ static void read_decoded(poa_arena *a, poa_case_info *info, xmlNodePtr notice) {
     for (xmlNodePtr k = poa_xml_child(notice, "figure"); k;
          k = poa_xml_next(k, "figure"), i++) {
         poa_case_figure *f = &info->notice_figures[i];
-        f->metric = dup_attr(a, k, "metric");
-        f->text = dup_attr(a, k, "rate");
+        f->metric = poa_xml_attr_dup(a, k, "metric");
+        f->text = poa_xml_attr_dup(a, k, "rate");
         f->rate = f->text ? strtod(f->text, NULL) : 0;
     }
     info->nnotice_asks = count(notice, "asks");
     info->notice_asks = poa_arena_alloc(a, (info->nnotice_asks + 1) * sizeof(char *));
     i = 0;
     for (xmlNodePtr k = poa_xml_child(notice, "asks"); k; k = poa_xml_next(k, "asks")) {
-        info->notice_asks[i++] = dup_text(a, k);
+        info->notice_asks[i++] = poa_xml_text_dup(a, k);
     }
     info->nreplies = count(notice, "reply");
     info->replies = poa_arena_alloc(a, (info->nreplies + 1) * sizeof *info->replies);
@@ -106,9 +86,9 @@ static void read_decoded(poa_arena *a, poa_case_info *info, xmlNodePtr notice) {
          k = poa_xml_next(k, "reply"), i++) {
         poa_reply *r = &info->replies[i];
         r->date = date_attr(a, k, "date");
-        r->text = dup_text(a, k);
+        r->text = poa_xml_text_dup(a, k);
         size_t nk;
-        const char **words = split_list(a, dup_attr(a, k, "kind"), &nk);
+        const char **words = split_list(a, poa_xml_attr_dup(a, k, "kind"), &nk);
         for (size_t w = 0; w < nk; w++) {
             for (size_t b = 0; b < sizeof kinds / sizeof *kinds; b++) {
                 if (strcmp(words[w], kinds[b]) == 0) {
@@ -133,25 +113,25 @@ poa_status poa_ingest__case_file(poa_case *c, const char *path, const poa_data *
     xmlNodePtr root = xmlDocGetRootElement(doc);
     xmlNodePtr seller = poa_xml_child(root, "seller");
     info->present = 1;
-    info->seller_name = dup_text(a, poa_xml_child(seller, "name"));
-    info->store = dup_text(a, poa_xml_child(seller, "store"));
-    info->merchant_token = dup_text(a, poa_xml_child(seller, "merchant-token"));
-    info->email = dup_text(a, poa_xml_child(seller, "email"));
-    info->marketplace = dup_text(a, poa_xml_child(root, "marketplace"));
-    info->language = dup_text(a, poa_xml_child(root, "language"));
+    info->seller_name = poa_xml_text_dup(a, poa_xml_child(seller, "name"));
+    info->store = poa_xml_text_dup(a, poa_xml_child(seller, "store"));
+    info->merchant_token = poa_xml_text_dup(a, poa_xml_child(seller, "merchant-token"));
+    info->email = poa_xml_text_dup(a, poa_xml_child(seller, "email"));
+    info->marketplace = poa_xml_text_dup(a, poa_xml_child(root, "marketplace"));
+    info->language = poa_xml_text_dup(a, poa_xml_child(root, "language"));
     if (!info->language) {
         info->language = "";
     }
-    info->account_status = dup_attr(a, poa_xml_child(root, "account"), "status");
+    info->account_status = poa_xml_attr_dup(a, poa_xml_child(root, "account"), "status");
     xmlNodePtr notice = poa_xml_child(root, "notice");
     info->notice_date = date_attr(a, notice, "date");
-    info->notice_case_id = dup_attr(a, notice, "case-id");
-    info->notice_text = dup_text(a, poa_xml_child(notice, "text"));
+    info->notice_case_id = poa_xml_attr_dup(a, notice, "case-id");
+    info->notice_text = poa_xml_text_dup(a, poa_xml_child(notice, "text"));
     info->nnotice_causes = count(notice, "cause");
     info->notice_causes = poa_arena_alloc(a, (info->nnotice_causes + 1) * sizeof(char *));
     size_t i = 0;
     for (xmlNodePtr k = poa_xml_child(notice, "cause"); k; k = poa_xml_next(k, "cause")) {
-        info->notice_causes[i++] = dup_text(a, k);
+        info->notice_causes[i++] = poa_xml_text_dup(a, k);
     }
     read_decoded(a, info, notice);
     xmlNodePtr facts = poa_xml_child(root, "facts");
@@ -160,23 +140,23 @@ poa_status poa_ingest__case_file(poa_case *c, const char *path, const poa_data *
     i = 0;
     for (xmlNodePtr k = poa_xml_child(facts, "fact"); k;
          k = poa_xml_next(k, "fact"), i++) {
-        info->facts[i].name = dup_attr(a, k, "name");
-        info->facts[i].value = dup_text(a, k);
+        info->facts[i].name = poa_xml_attr_dup(a, k, "name");
+        info->facts[i].value = poa_xml_text_dup(a, k);
     }
     xmlNodePtr ev = poa_xml_child(root, "evidence");
     info->nevidence = count(ev, "item");
     info->evidence = poa_arena_alloc(a, (info->nevidence + 1) * sizeof *info->evidence);
     i = 0;
     for (xmlNodePtr k = poa_xml_child(ev, "item"); k; k = poa_xml_next(k, "item"), i++) {
-        info->evidence[i].text = dup_text(a, k);
-        info->evidence[i].file = dup_attr(a, k, "file");
+        info->evidence[i].text = poa_xml_text_dup(a, k);
+        info->evidence[i].file = poa_xml_attr_dup(a, k, "file");
         info->evidence[i].date = date_attr(a, k, "date");
         info->evidence[i].answers =
-            split_list(a, dup_attr(a, k, "answers"), &info->evidence[i].nanswers);
+            split_list(a, poa_xml_attr_dup(a, k, "answers"), &info->evidence[i].nanswers);
     }
     xmlNodePtr sig = poa_xml_child(root, "signature");
-    info->signature_name = dup_text(a, poa_xml_child(sig, "name"));
-    info->signature_title = dup_text(a, poa_xml_child(sig, "title"));
+    info->signature_name = poa_xml_text_dup(a, poa_xml_child(sig, "name"));
+    info->signature_title = poa_xml_text_dup(a, poa_xml_child(sig, "title"));
     xmlFreeDoc(doc);
     if (info->marketplace && !c->marketplace) {
         c->marketplace = poa_data_marketplace(data, info->marketplace);

@@ -67,7 +67,7 @@ int poa_order_late(const poa_order *o, int32_t as_of) {
     return o->latest_ship < as_of ? 1 : -1;
 }
 
-static int buyer_requested(const poa_case *c, const poa_order *o) {
+int poa_cancel_buyer_requested(const poa_case *c, const poa_order *o) {
     if (o->cancelled_by == POA_BY_BUYER) {
         return 1;
     }
@@ -75,7 +75,7 @@ static int buyer_requested(const poa_case *c, const poa_order *o) {
         return 0;
     }
     /* Only when nobody is named does the reason code decide. */
-    return o->cancel_reason != 0xFFFF &&
+    return o->cancel_reason != 0xFFFF && o->cancel_reason < c->ncancel_reasons &&
            strcmp(c->cancel_reasons[o->cancel_reason], "BuyerCanceled") == 0;
 }
 
@@ -109,7 +109,7 @@ static int verdict(const ctx *x, int kind, size_t i, int32_t from, int32_t to,
         if (o->channel != POA_CH_MFN || !in_window(o->purchase, from, to)) {
             return -1;
         }
-        if (o->status != POA_ORDER_CANCELLED || buyer_requested(x->c, o)) {
+        if (o->status != POA_ORDER_CANCELLED || poa_cancel_buyer_requested(x->c, o)) {
             return 0;
         }
         if (t && o->cancelled_by == POA_BY_NONE && o->cancel_reason == 0xFFFF) {

@@ -83,15 +83,8 @@ static const char *norm_dup(poa_arena *a, const char *s, size_t *len) {
     return r;
 }
 
-static const char *attr(poa_arena *a, xmlNodePtr n, const char *name) {
-    xmlChar *v = xmlGetProp(n, BAD_CAST name);
-    const char *s = v ? poa_arena_strdup(a, (const char *)v) : NULL;
-    xmlFree(v);
-    return s;
-}
-
 static int attr_true(poa_arena *a, xmlNodePtr n, const char *name, int dflt) {
-    const char *v = attr(a, n, name);
+    const char *v = poa_xml_attr_dup(a, n, name);
     return v ? (strcmp(v, "true") == 0 || strcmp(v, "1") == 0) : dflt;
 }
 
@@ -125,7 +118,7 @@ poa_status poa_notice_table_load(poa_notice_table **out, const char *dir,
     t->langs = poa_arena_alloc(a, (nl + 1) * sizeof *t->langs);
     for (xmlNodePtr k = poa_xml_child(root, "type"); k; k = poa_xml_next(k, "type")) {
         type_def *td = &t->types[t->ntypes++];
-        td->id = attr(a, k, "id");
+        td->id = poa_xml_attr_dup(a, k, "id");
         td->metric = attr_true(a, k, "metric", 0);
         td->poa = attr_true(a, k, "poa", 1);
         td->ip = attr_true(a, k, "ip", 0);
@@ -144,8 +137,8 @@ poa_status poa_notice_table_load(poa_notice_table **out, const char *dir,
     }
     for (xmlNodePtr k = poa_xml_child(root, "lang"); k; k = poa_xml_next(k, "lang")) {
         lang_table *lt = &t->langs[t->nlangs++];
-        snprintf(lt->id, sizeof lt->id, "%s", attr(a, k, "id"));
-        snprintf(lt->order, sizeof lt->order, "%s", attr(a, k, "date-order"));
+        snprintf(lt->id, sizeof lt->id, "%s", poa_xml_attr_dup(a, k, "id"));
+        snprintf(lt->order, sizeof lt->order, "%s", poa_xml_attr_dup(a, k, "date-order"));
         lt->nowb = attr_true(a, k, "no-word-boundaries", 0);
         size_t np = 0;
         for (xmlNodePtr q = poa_xml_next(k->children, NULL); q;
@@ -168,10 +161,10 @@ poa_status poa_notice_table_load(poa_notice_table **out, const char *dir,
             if (p->kind < 0) {
                 continue;
             }
-            p->id = attr(a, q,
-                         p->kind == K_MONTH                         ? "n"
-                         : (p->kind == K_REF || p->kind == K_REPLY) ? "kind"
-                                                                    : "id");
+            p->id = poa_xml_attr_dup(a, q,
+                                     p->kind == K_MONTH                         ? "n"
+                                     : (p->kind == K_REF || p->kind == K_REPLY) ? "kind"
+                                                                                : "id");
             xmlChar *v = poa_xml_text(q);
             const char *raw = v ? (const char *)v : "";
             size_t rl = strlen(raw);

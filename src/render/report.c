@@ -391,15 +391,6 @@ done:
     free(skus);
 }
 
-/* The marketplace's rule for CR: the buyer's own cancellations do not count. */
-static int buyer_cancelled(const poa_case *c, const poa_order *o) {
-    if (o->cancelled_by != POA_BY_NONE) {
-        return o->cancelled_by == POA_BY_BUYER;
-    }
-    return o->cancel_reason != 0xFFFF &&
-           strcmp(c->cancel_reasons[o->cancel_reason], "BuyerCanceled") == 0;
-}
-
 static void section_cr(report *r) {
     const poa_case *c = r->c;
     const poa_metric *mt = explained(r, "cr", "mfn");
@@ -422,7 +413,7 @@ static void section_cr(report *r) {
             continue;
         }
         sel[i] = 1;
-        if (o->status != POA_ORDER_CANCELLED || buyer_cancelled(c, o)) {
+        if (o->status != POA_ORDER_CANCELLED || poa_cancel_buyer_requested(c, o)) {
             continue;
         }
         hit[i] = 1;
