@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "ingest/table.h"
@@ -482,18 +481,12 @@ static void huge_line_is_an_error(void **state) {
     memcpy(data + 4 + n, "\nc\td\n", 5);
     write_bytes(data, n + 9);
     free(data);
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
     result res;
     read_with(&res, NULL);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
     assert_int_equal(res.status, POA_ERR_PARSE);
     assert_int_equal(res.err.line, 2);
     assert_non_null(strstr(res.err.message, "longer than 1048576 bytes"));
     assert_string_equal(poa_buf_cstr(&res.rows), "1:a|b\n");
-    double secs =
-        (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-    assert_true(secs < 1.0);
     done(&res);
 
     /* A quoted field that never closes in a CSV file is bounded the same way. */
