@@ -12,73 +12,110 @@ static uint64_t mix(uint64_t x) {
     return x;
 }
 
-int poa_id_index_init(poa_id_index *ix, size_t expected) {
-    /* Power of two, at most three quarters full once `expected` are in. */
-    size_t cap = 1024;
-    while (cap * 3 < expected * 4) {
-        cap *= 2;
-    }
-    ix->keys = calloc(cap, sizeof *ix->keys);
-    ix->values = malloc(cap * sizeof *ix->values);
-    ix->cap = cap;
-    ix->count = 0;
-    return ix->keys && ix->values ? 0 : -1;
+#define POS_BITS 27
+#define POS_MASK ((1u << POS_BITS) - 1)
+/* Nine slots in ten at most: linear probes then stay within a cache line
+ * or two, and the tag bits spare most reads of the orders themselves. */
+#define LOAD_NUM 9
+#define LOAD_DEN 10
+
+/* The slot a hash starts probing at: a multiply maps it onto any capacity,
+ * so the table need not be a power of two (no doubling, no 50 % waste). */
+static size_t home(uint64_t h, size_t cap) {
+    return (size_t)(((h >> 32) * (uint64_t)cap) >> 32);
+}
+
+static uint32_t tag_of(uint64_t h) {
+    return (uint32_t)(h & 31u) << POS_BITS;
 }
 
 void poa_id_index_free(poa_id_index *ix) {
-    free(ix->keys);
-    free(ix->values);
-    ix->keys = NULL;
-    ix->values = NULL;
+    free(ix->slots);
+    ix->slots = NULL;
     ix->cap = ix->count = 0;
 }
 
-uint32_t poa_id_index_get(const poa_id_index *ix, uint64_t key) {
-    if (!ix->cap) {
-        return UINT32_MAX;
+static void place(poa_id_index *ix, uint64_t h, uint32_t pos) {
+    size_t i = home(h, ix->cap);
+    while (ix->slots[i]) {
+        i = i + 1 == ix->cap ? 0 : i + 1;
     }
-    size_t mask = ix->cap - 1;
-    for (size_t i = mix(key) & mask;; i = (i + 1) & mask) {
-        if (ix->keys[i] == key) {
-            return ix->values[i];
-        }
-        if (ix->keys[i] == 0) {
-            return UINT32_MAX;
-        }
-    }
+    ix->slots[i] = tag_of(h) | (pos + 1);
 }
 
-static int grow(poa_id_index *ix) {
-    poa_id_index bigger;
-    if (poa_id_index_init(&bigger, ix->cap) != 0) {
-        poa_id_index_free(&bigger);
+/* A table for `want` orders, refilled from orders[0..count). The old table
+ * goes first, so growing never holds two of them. */
+static int rebuild(poa_id_index *ix, const poa_order *orders, size_t want) {
+    size_t cap = want / LOAD_NUM * LOAD_DEN + 64;
+    if (cap > (size_t)UINT32_MAX) {
         return -1;
     }
-    for (size_t i = 0; i < ix->cap; i++) {
-        if (ix->keys[i]) {
-            poa_id_index_put(&bigger, ix->keys[i], ix->values[i]);
-        }
+    free(ix->slots);
+    ix->slots = calloc(cap, sizeof *ix->slots);
+    ix->cap = ix->slots ? cap : 0;
+    if (!ix->slots) {
+        ix->count = 0;
+        return -1;
     }
-    poa_id_index_free(ix);
-    *ix = bigger;
+    for (size_t k = 0; k < ix->count; k++) {
+        place(ix, mix(orders[k].id), (uint32_t)k);
+    }
     return 0;
 }
 
-int poa_id_index_put(poa_id_index *ix, uint64_t key, uint32_t value) {
-    if ((ix->count + 1) * 4 > ix->cap * 3 && grow(ix) != 0) {
-        return -1;
+int poa_id_index_reserve(poa_id_index *ix, const poa_order *orders, size_t expected) {
+    if (expected > POA_ID_INDEX_MAX) {
+        expected = POA_ID_INDEX_MAX;
     }
-    size_t mask = ix->cap - 1;
-    for (size_t i = mix(key) & mask;; i = (i + 1) & mask) {
-        if (ix->keys[i] == key || ix->keys[i] == 0) {
-            if (ix->keys[i] == 0) {
-                ix->count++;
-            }
-            ix->keys[i] = key;
-            ix->values[i] = value;
-            return 0;
+    if (expected * LOAD_DEN <= ix->cap * LOAD_NUM) {
+        return 0;
+    }
+    return rebuild(ix, orders, expected);
+}
+
+uint32_t poa_id_index_get(const poa_id_index *ix, const poa_order *orders, uint64_t id) {
+    if (!ix->cap) {
+        return UINT32_MAX;
+    }
+    uint64_t h = mix(id);
+    uint32_t tag = tag_of(h);
+    for (size_t i = home(h, ix->cap);; i = i + 1 == ix->cap ? 0 : i + 1) {
+        uint32_t s = ix->slots[i];
+        if (!s) {
+            return UINT32_MAX;
+        }
+        if ((s & ~POS_MASK) == tag && orders[(s & POS_MASK) - 1].id == id) {
+            return (s & POS_MASK) - 1;
         }
     }
+}
+
+uint32_t poa_id_index_upsert(poa_id_index *ix, const poa_order *orders, uint64_t id,
+                             int *inserted) {
+    *inserted = 0;
+    if ((ix->count + 1) * LOAD_DEN > ix->cap * LOAD_NUM) {
+        size_t want = ix->count < 1024 ? 2048 : ix->count + ix->count / 2;
+        if (ix->count >= POA_ID_INDEX_MAX ||
+            rebuild(ix, orders, want < POA_ID_INDEX_MAX ? want : POA_ID_INDEX_MAX) != 0) {
+            return UINT32_MAX;
+        }
+    }
+    uint64_t h = mix(id);
+    uint32_t tag = tag_of(h);
+    size_t i = home(h, ix->cap);
+    for (;; i = i + 1 == ix->cap ? 0 : i + 1) {
+        uint32_t s = ix->slots[i];
+        if (!s) {
+            break;
+        }
+        if ((s & ~POS_MASK) == tag && orders[(s & POS_MASK) - 1].id == id) {
+            return (s & POS_MASK) - 1;
+        }
+    }
+    uint32_t pos = (uint32_t)ix->count++;
+    ix->slots[i] = tag | (pos + 1);
+    *inserted = 1;
+    return pos;
 }
 
 void poa_interner_init(poa_interner *in, poa_arena *arena) {
@@ -148,44 +185,4 @@ uint32_t poa_intern(poa_interner *in, const char *s, size_t n) {
     in->items[in->count] = copy;
     in->slots[i] = (uint32_t)in->count + 1;
     return (uint32_t)in->count++;
-}
-
-uint32_t poa_id_index_upsert(poa_id_index *ix, uint64_t key, uint32_t value,
-                             int *inserted) {
-    *inserted = 0;
-    if ((ix->count + 1) * 4 > ix->cap * 3 && grow(ix) != 0) {
-        return UINT32_MAX;
-    }
-    size_t mask = ix->cap - 1;
-    for (size_t i = mix(key) & mask;; i = (i + 1) & mask) {
-        if (ix->keys[i] == key) {
-            return ix->values[i];
-        }
-        if (ix->keys[i] == 0) {
-            ix->keys[i] = key;
-            ix->values[i] = value;
-            ix->count++;
-            *inserted = 1;
-            return value;
-        }
-    }
-}
-
-int poa_id_index_reserve(poa_id_index *ix, size_t expected) {
-    if (expected * 4 <= ix->cap * 3) {
-        return 0;
-    }
-    poa_id_index bigger;
-    if (poa_id_index_init(&bigger, expected) != 0) {
-        poa_id_index_free(&bigger);
-        return -1;
-    }
-    for (size_t i = 0; i < ix->cap; i++) {
-        if (ix->keys[i]) {
-            poa_id_index_put(&bigger, ix->keys[i], ix->values[i]);
-        }
-    }
-    poa_id_index_free(ix);
-    *ix = bigger;
-    return 0;
 }

@@ -6,26 +6,33 @@
 #include <stdint.h>
 
 #include "poagen/arena.h"
+#include "poagen/ingest.h"
 
-/* Order id → index. Open addressing; ids are never 0. */
+/* Order id → position in the case's orders array. A slot holds the
+ * position + 1 in its low bits and a few bits of the id's hash above them;
+ * the ids themselves live only in the orders, so a probe reads an order
+ * only when those hash bits match. Four bytes a slot, at most
+ * POA_ID_INDEX_LOAD full: the index costs about five bytes per order. */
 typedef struct {
-    uint64_t *keys;
-    uint32_t *values;
+    uint32_t *slots;
     size_t cap, count;
 } poa_id_index;
 
-int poa_id_index_init(poa_id_index *ix, size_t expected);
+/* The most orders one index can hold (27 bits of position). */
+#define POA_ID_INDEX_MAX (((size_t)1 << 27) - 1)
+
 void poa_id_index_free(poa_id_index *ix);
-/* The value for key, or UINT32_MAX. */
-uint32_t poa_id_index_get(const poa_id_index *ix, uint64_t key);
-/* The value for key; when key is new, value is stored for it and
- * *inserted set. One probe for both. UINT32_MAX when out of memory. */
-uint32_t poa_id_index_upsert(poa_id_index *ix, uint64_t key, uint32_t value,
+/* The position of the order with this id, or UINT32_MAX. */
+uint32_t poa_id_index_get(const poa_id_index *ix, const poa_order *orders, uint64_t id);
+/* The position of the order with this id; when there is none, `count` (the
+ * position the caller then fills, orders[count].id = id) is recorded for it
+ * and *inserted set. One probe for both. Positions are given out in order
+ * 0, 1, 2...: a growing index rebuilds itself from orders[0..count).
+ * UINT32_MAX when out of memory or past POA_ID_INDEX_MAX. */
+uint32_t poa_id_index_upsert(poa_id_index *ix, const poa_order *orders, uint64_t id,
                              int *inserted);
-/* Room for `expected` keys without growing (a growth rehashes all). */
-int poa_id_index_reserve(poa_id_index *ix, size_t expected);
-/* Insert; returns -1 when out of memory. */
-int poa_id_index_put(poa_id_index *ix, uint64_t key, uint32_t value);
+/* Room for `expected` orders without growing. */
+int poa_id_index_reserve(poa_id_index *ix, const poa_order *orders, size_t expected);
 
 /* A set of interned strings (SKUs, carriers, reasons), indexes stable. */
 typedef struct {

@@ -64,7 +64,7 @@ void poa_order_id_format(uint64_t id, char out[20]) {
 
 const poa_order *poa_case_order(const poa_case *c, uint64_t id) {
     const poa_id_index *ix = c->index;
-    uint32_t i = ix ? poa_id_index_get(ix, id) : UINT32_MAX;
+    uint32_t i = ix ? poa_id_index_get(ix, c->orders, id) : UINT32_MAX;
     return i == UINT32_MAX ? NULL : &c->orders[i];
 }
 
@@ -625,11 +625,18 @@ static poa_order *order_slot(rows *x, uint64_t id, int *fresh, poa_error *err,
         return &c->orders[L->last_at];
     }
     int inserted;
-    uint32_t at = poa_id_index_upsert(&L->ids, id, (uint32_t)c->norders, &inserted);
+    uint32_t at = poa_id_index_upsert(&L->ids, c->orders, id, &inserted);
     L->last_id = id;
     L->last_at = at;
     if (at != UINT32_MAX && !inserted) {
         return &c->orders[at];
+    }
+    if (at == UINT32_MAX && L->ids.count >= POA_ID_INDEX_MAX) {
+        *st = poa_error_set(err, POA_ERR_PARSE, x->path, (unsigned)x->line, 1,
+                            "more than %zu distinct orders in one case — split the "
+                            "exports into several cases",
+                            (size_t)POA_ID_INDEX_MAX);
+        return NULL;
     }
     if (at == UINT32_MAX ||
         grow_array((void **)&c->orders, &L->orders_cap, c->norders + 1,
@@ -899,7 +906,7 @@ static poa_status read_confirmations(rows *x, poa_error *err) {
             (st = date_field(x, col_pdd, "not a date", 0, &pdd, err)) != POA_OK) {
             return st;
         }
-        uint32_t at = poa_id_index_get(&L->ids, id);
+        uint32_t at = poa_id_index_get(&L->ids, L->c->orders, id);
         if (at == UINT32_MAX) {
             skip_row(x, "order not in the orders report");
             continue;
@@ -949,7 +956,7 @@ static poa_status read_cancellations(rows *x, poa_error *err) {
         if ((st = order_id_field(x, col_id, &id, err)) != POA_OK) {
             return st;
         }
-        uint32_t at = poa_id_index_get(&x->L->ids, id);
+        uint32_t at = poa_id_index_get(&x->L->ids, x->L->c->orders, id);
         if (at == UINT32_MAX) {
             int32_t day;
             if ((st = check_cancel(x, &k, &day, err)) != POA_OK) {
@@ -1096,11 +1103,12 @@ static poa_status read_detected(loader *L, const char *path, const char *shown,
     poa_status st;
     const char *id = m->report->id;
     if (strcmp(id, "orders") == 0) {
-        /* An All Orders row is a few hundred bytes and most orders have one
-         * row: size the id index once instead of rehashing as it grows. */
+        /* An order takes a few hundred bytes of All Orders rows: size the
+         * id index once instead of rebuilding it as it grows. */
         struct stat sb;
         if (stat(path, &sb) == 0 && sb.st_size > 0) {
-            poa_id_index_reserve(&L->ids, (size_t)sb.st_size / 320 + 1024);
+            poa_id_index_reserve(&L->ids, L->c->orders,
+                                 L->ids.count + (size_t)sb.st_size / 400 + 1024);
         }
         st = read_orders(&x, err);
     } else if (strcmp(id, "unshipped") == 0) {
@@ -1279,7 +1287,7 @@ poa_status poa_case_load(poa_case **out, const char *path, const poa_data *data,
     poa_arena *a = poa_arena_new();
     loader L;
     memset(&L, 0, sizeof L);
-    if (!c || !a || poa_id_index_init(&L.ids, 1024) != 0) {
+    if (!c || !a) {
         free(c);
         poa_arena_free(a);
         poa_id_index_free(&L.ids);
@@ -1414,8 +1422,7 @@ poa_status poa_case_load(poa_case **out, const char *path, const poa_data *data,
     poa_id_index *ix = malloc(sizeof *ix);
     if (ix) {
         *ix = L.ids;
-        L.ids.keys = NULL;
-        L.ids.values = NULL;
+        L.ids.slots = NULL;
     }
     c->index = ix;
     L.skus.items = L.lines.items = L.carriers.items = L.reasons.items = NULL;

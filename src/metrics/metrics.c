@@ -457,28 +457,31 @@ static int breakdown(poa_metrics *m, size_t *cap, const ctx *x, const poa_metric
     return rc;
 }
 
-/* Each order's SKUs beyond its first, grouped by order. */
+/* Each order's SKUs beyond its first, grouped by order: order o's are
+ * list[first[o] .. first[o + 1]). Counted into first[o + 2] and summed, so
+ * that filling through first[o + 1] moves each start into place without a
+ * second array of cursors. */
 static int sku_lists(const poa_case *c, uint32_t **first, uint32_t **list) {
     *first = calloc(c->norders + 2, sizeof **first);
     *list = calloc(c->norder_skus + 1, sizeof **list);
     if (!*first || !*list) {
         return -1;
     }
+    uint32_t *f = *first;
     for (size_t k = 0; k < c->norder_skus; k++) {
-        (*first)[c->order_skus[k].order + 1]++;
+        if (c->order_skus[k].order + 2 < c->norders + 2) {
+            f[c->order_skus[k].order + 2]++;
+        }
     }
-    for (size_t i = 0; i < c->norders; i++) {
-        (*first)[i + 1] += (*first)[i];
-    }
-    uint32_t *fill_at = calloc(c->norders + 1, sizeof *fill_at);
-    if (!fill_at) {
-        return -1;
+    for (size_t i = 2; i < c->norders + 2; i++) {
+        f[i] += f[i - 1];
     }
     for (size_t k = 0; k < c->norder_skus; k++) {
         uint32_t o = c->order_skus[k].order;
-        (*list)[(*first)[o] + fill_at[o]++] = c->order_skus[k].sku;
+        if (o < c->norders) {
+            (*list)[f[o + 1]++] = c->order_skus[k].sku;
+        }
     }
-    free(fill_at);
     return 0;
 }
 

@@ -1,0 +1,132 @@
+/* The order id index: positions handed out in order, found again after the
+ * table rebuilds itself, and never a false match between ids that share a
+ * home slot or tag bits. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ingest/index.h"
+
+/* Adds ids[0..n) as the ingest stage does: upsert, then fill the order at
+ * the position handed out. Returns the number of new orders. */
+static size_t add_all(poa_id_index *ix, poa_order **orders, size_t *norders,
+                      const uint64_t *ids, size_t n) {
+    size_t fresh = 0;
+    for (size_t k = 0; k < n; k++) {
+        int inserted;
+        uint32_t at = poa_id_index_upsert(ix, *orders, ids[k], &inserted);
+        assert_int_not_equal(at, UINT32_MAX);
+        if (inserted) {
+            assert_int_equal(at, *norders);
+            *orders = realloc(*orders, (*norders + 1) * sizeof **orders);
+            assert_non_null(*orders);
+            memset(&(*orders)[*norders], 0, sizeof **orders);
+            (*orders)[*norders].id = ids[k];
+            (*norders)++;
+            fresh++;
+        } else {
+            assert_true(at < *norders);
+            assert_true((*orders)[at].id == ids[k]);
+        }
+    }
+    return fresh;
+}
+
+static void positions_in_order_and_repeats_found(void **state) {
+    (void)state;
+    poa_id_index ix = {0};
+    poa_order *orders = NULL;
+    size_t n = 0;
+    const uint64_t ids[] = {40848700099733125ULL, 20210000000000001ULL,
+                            40848700099733125ULL, 7,
+                            20210000000000001ULL, 8};
+    /* Six ids, two of them repeated: four orders at positions 0..3. */
+    assert_int_equal(add_all(&ix, &orders, &n, ids, 6), 4);
+    assert_int_equal(n, 4);
+    assert_int_equal(poa_id_index_get(&ix, orders, 40848700099733125ULL), 0);
+    assert_int_equal(poa_id_index_get(&ix, orders, 20210000000000001ULL), 1);
+    assert_int_equal(poa_id_index_get(&ix, orders, 7), 2);
+    assert_int_equal(poa_id_index_get(&ix, orders, 8), 3);
+    assert_int_equal(poa_id_index_get(&ix, orders, 9), UINT32_MAX);
+    poa_id_index_free(&ix);
+    free(orders);
+}
+
+static void an_empty_index_finds_nothing(void **state) {
+    (void)state;
+    poa_id_index ix = {0};
+    assert_int_equal(poa_id_index_get(&ix, NULL, 1), UINT32_MAX);
+    poa_id_index_free(&ix);
+    poa_id_index_free(&ix); /* twice is harmless */
+}
+
+/* 200,000 ids force many rebuilds from the initial 2,048; every id keeps
+ * its position, and ids one apart (which often share tag bits or a home
+ * slot at some size) never answer for each other. */
+static void rebuilds_keep_every_position(void **state) {
+    (void)state;
+    enum { N = 200000 };
+    uint64_t *ids = malloc(N * sizeof *ids);
+    assert_non_null(ids);
+    for (size_t k = 0; k < N; k++) {
+        ids[k] = 20210000000000001ULL + k * 2; /* odd ids only */
+    }
+    poa_id_index ix = {0};
+    poa_order *orders = NULL;
+    size_t n = 0;
+    assert_int_equal(add_all(&ix, &orders, &n, ids, N), N);
+    assert_int_equal(add_all(&ix, &orders, &n, ids, N), 0); /* all repeats */
+    assert_true(ix.count == N);
+    /* At most nine slots in ten are used, and the table is not oversized
+     * (under 1.7 slots an order after growing by half). */
+    assert_true(ix.count * 10 <= ix.cap * 9);
+    assert_true(ix.cap * 10 < ix.count * 17 + 1000);
+    for (size_t k = 0; k < N; k++) {
+        assert_int_equal(poa_id_index_get(&ix, orders, ids[k]), k);
+        assert_int_equal(poa_id_index_get(&ix, orders, ids[k] + 1), UINT32_MAX);
+    }
+    poa_id_index_free(&ix);
+    free(orders);
+    free(ids);
+}
+
+/* Reserving room up front rebuilds once; later inserts do not move it. */
+static void reserve_sizes_once(void **state) {
+    (void)state;
+    poa_id_index ix = {0};
+    poa_order *orders = NULL;
+    size_t n = 0;
+    const uint64_t first[] = {11, 12, 13};
+    add_all(&ix, &orders, &n, first, 3);
+    assert_int_equal(poa_id_index_reserve(&ix, orders, 10000), 0);
+    size_t cap = ix.cap;
+    assert_true(cap * 9 >= 10000 * 10);
+    for (size_t k = 0; k < 3; k++) {
+        assert_int_equal(poa_id_index_get(&ix, orders, first[k]), k);
+    }
+    uint64_t more[9000];
+    for (size_t k = 0; k < 9000; k++) {
+        more[k] = 1000 + k;
+    }
+    add_all(&ix, &orders, &n, more, 9000);
+    assert_true(ix.cap == cap);
+    assert_int_equal(poa_id_index_reserve(&ix, orders, 100), 0); /* smaller: kept */
+    assert_true(ix.cap == cap);
+    assert_int_equal(poa_id_index_get(&ix, orders, 1000 + 8999), 3 + 8999);
+    poa_id_index_free(&ix);
+    free(orders);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(positions_in_order_and_repeats_found),
+        cmocka_unit_test(an_empty_index_finds_nothing),
+        cmocka_unit_test(rebuilds_keep_every_position),
+        cmocka_unit_test(reserve_sizes_once),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
