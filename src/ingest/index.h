@@ -31,6 +31,9 @@ uint32_t poa_id_index_get(const poa_id_index *ix, const poa_order *orders, uint6
  * UINT32_MAX when out of memory or past POA_ID_INDEX_MAX. */
 uint32_t poa_id_index_upsert(poa_id_index *ix, const poa_order *orders, uint64_t id,
                              int *inserted);
+/* Start loading the slot an id's probe begins at, so that the cache miss
+ * overlaps whatever the caller does before poa_id_index_upsert. */
+void poa_id_index_prefetch(const poa_id_index *ix, uint64_t id);
 /* Room for `expected` orders without growing. */
 int poa_id_index_reserve(poa_id_index *ix, const poa_order *orders, size_t expected);
 
@@ -39,6 +42,7 @@ typedef struct {
     poa_arena *arena;
     const char **items;
     size_t count, items_cap;
+    uint32_t *lens;  /* strlen of each item, so a probe compares with memcmp */
     uint32_t *slots; /* index + 1; 0 empty */
     size_t cap;
 } poa_interner;

@@ -725,6 +725,9 @@ static poa_status read_orders(rows *x, poa_error *err) {
         if ((st = order_id_field(x, col_id, &id, err)) != POA_OK) {
             return st;
         }
+        /* The probe is a cache miss on a large case: start it now and let it
+         * arrive while the rest of the row is parsed. */
+        poa_id_index_prefetch(&L->ids, id);
         if (!c->marketplace && col_sc >= 0 && !field_empty(get(x, col_sc))) {
             /* No case.xml or --marketplace: the orders' own sales channel. */
             const poa_field *sc = get(x, col_sc);
