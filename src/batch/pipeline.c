@@ -143,8 +143,8 @@ poa_status poa_generate_case(const char *case_path, const char *out_dir,
         for (size_t k = 0; k < a.diagnosis->nunexplained; k++) {
             found |= strcmp(a.diagnosis->unexplained[k], fm->id) == 0;
         }
-        if (!found || result->nunexplained >= sizeof result->unexplained /
-                                                   sizeof result->unexplained[0]) {
+        if (!found || result->nunexplained >=
+                          sizeof result->unexplained / sizeof result->unexplained[0]) {
             continue;
         }
         poa_unexplained_metric *u = &result->unexplained[result->nunexplained++];

@@ -272,27 +272,14 @@ static const char *const vtr_driver_names[] = {
     "untracked_share",     "top_untracked_carrier",
     "top_untracked_count", "top_bad_carrier",
     "top_bad_count",       NULL};
-static const char *const otdr_driver_names[] = {"tracked_shipments",
-                                                "late_deliveries",
-                                                "delivered_late",
-                                                "undelivered_late",
-                                                "median_days_late",
-                                                "dispatch_late",
-                                                "dispatch_late_share",
-                                                "transit_late",
-                                                "transit_late_share",
-                                                "dispatch_unknown_late",
-                                                "transit_promised_days",
-                                                "transit_actual_days",
-                                                "transit_gap_days",
-                                                "top_carrier",
-                                                "top_carrier_late",
-                                                "top_carrier_share",
-                                                "top_carrier_shipments",
-                                                "top_carrier_rate",
-                                                "other_carrier_rate",
-                                                "top_carrier_lift",
-                                                NULL};
+static const char *const otdr_driver_names[] = {
+    "tracked_shipments",     "late_deliveries",       "delivered_late",
+    "undelivered_late",      "median_days_late",      "dispatch_late",
+    "dispatch_late_share",   "transit_late",          "transit_late_share",
+    "dispatch_unknown_late", "transit_promised_days", "transit_actual_days",
+    "transit_gap_days",      "top_carrier",           "top_carrier_late",
+    "top_carrier_share",     "top_carrier_shipments", "top_carrier_rate",
+    "other_carrier_rate",    "top_carrier_lift",      NULL};
 static const char *const rdr_driver_names[] = {"returns",
                                                "dissatisfied_returns",
                                                "late_answers",
@@ -869,8 +856,8 @@ static void otdr_drivers(const poa_case *c, const poa_metric *m, int32_t as_of,
     int *days_late = calloc(cap, sizeof *days_late);
     int *promised = calloc(cap, sizeof *promised);
     int *actual = calloc(cap, sizeof *actual);
-    for (size_t i = 0; late_carrier && all_carrier && days_late && promised && actual &&
-                       i < c->norders;
+    for (size_t i = 0;
+         late_carrier && all_carrier && days_late && promised && actual && i < c->norders;
          i++) {
         const poa_order *o = &c->orders[i];
         if (o->promised_delivery == POA_NO_DAY || o->promised_delivery < m->from ||

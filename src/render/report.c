@@ -939,8 +939,8 @@ static void what_if_sentence(const poa_metric *mt, const poa_what_if *w, const c
     const char *name = poa_ltext_get(&mt->def->name, "en");
     /* OTDR and VTR count successes: their late items are what is left. */
     int successes = mt->def->op == POA_OP_GT || mt->def->op == POA_OP_GE;
-    long long before = successes ? w->denominator_before - w->numerator_before
-                                 : w->numerator_before;
+    long long before =
+        successes ? w->denominator_before - w->numerator_before : w->numerator_before;
     long long after =
         successes ? w->denominator_after - w->numerator_after : w->numerator_after;
     long long avoided = before - after;

@@ -133,9 +133,10 @@ static void test_every_cause_every_language(void **state) {
         json_object_clear(causes);
         for (size_t i = 0; i < p.d->ncauses; i++) {
             json_t *like = proto;
-            for (size_t k = 0; p.d->causes[i].metric[0] && k < json_array_size(real); k++) {
-                const char *metric = json_string_value(
-                    json_object_get(json_array_get(real, k), "metric"));
+            for (size_t k = 0; p.d->causes[i].metric[0] && k < json_array_size(real);
+                 k++) {
+                const char *metric =
+                    json_string_value(json_object_get(json_array_get(real, k), "metric"));
                 if (metric && strcmp(metric, p.d->causes[i].metric) == 0) {
                     like = json_array_get(real, k);
                     break;

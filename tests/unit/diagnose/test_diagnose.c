@@ -586,10 +586,11 @@ static void deliveries(sb *b, int n, const char *carrier, const char *latest,
     for (int i = 0; i < n; i++) {
         char row[512];
         int id = ++b->next_id;
-        snprintf(row, sizeof row,
-                 "202-%07d-%07d\t2026-11-09T10:00:00+00:00\tShipped\tMerchant\tSKU-1\t%s\t%"
-                 "s\t%s\tT%07d\t%s\t%s\n",
-                 id, id, latest, ship, carrier, id, promised, delivered);
+        snprintf(
+            row, sizeof row,
+            "202-%07d-%07d\t2026-11-09T10:00:00+00:00\tShipped\tMerchant\tSKU-1\t%s\t%"
+            "s\t%s\tT%07d\t%s\t%s\n",
+            id, id, latest, ship, carrier, id, promised, delivered);
         add(b, row);
     }
 }
