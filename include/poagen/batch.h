@@ -64,6 +64,13 @@ typedef struct {
     poa_pdf_context *pdf; /* may be NULL when no PDF is asked for */
 } poa_run_shared;
 
+/* A failed metric no cause explains, so the POA does not address it (the
+ * checklist lists it as an open item): what generate's warning names. */
+typedef struct {
+    char id[8], name[64], from[11], to[11], rate[16], target[24];
+    long long numerator, denominator;
+} poa_unexplained_metric;
+
 typedef struct {
     unsigned pages;
     size_t lint_errors, lint_warnings;
@@ -71,6 +78,8 @@ typedef struct {
         lint; /* findings on the generated draft; free with poa_lint_result_free */
     char failed[128]; /* failed metric ids, space-separated */
     char causes[512]; /* cause ids, space-separated */
+    poa_unexplained_metric unexplained[8];
+    size_t nunexplained;
 } poa_generate_result;
 
 /* Generate the POA for one case into out_dir (created if needed): the

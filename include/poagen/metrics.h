@@ -83,6 +83,13 @@ const poa_metric *poa_metrics_find(const poa_metrics *m, const char *id,
  * judgeable (no latest ship date, or not yet due). */
 int poa_order_late(const poa_order *o, int32_t as_of);
 
+/* Is a shipment late for OTDR as of day D? 1 late (delivered after its
+ * promised day, or still undelivered once that day has passed), 0 on
+ * time, -1 outside the metric (not a tracked, seller-fulfilled, live
+ * order with a promised day) or still able to arrive on time. The window
+ * (by promised day) is the caller's to test. */
+int poa_order_delivery_late(const poa_order *o, int32_t as_of);
+
 /* Does a figure differ from the report's rate beyond rounding: further
  * than half a unit of the last digit of the shortest decimal that reads
  * back as the report's value? */

@@ -137,6 +137,29 @@ poa_status poa_generate_case(const char *case_path, const char *out_dir,
         append_ids(result->causes, sizeof result->causes,
                    a.diagnosis->findings[i].cause->id);
     }
+    for (size_t i = 0; i < a.diagnosis->nfailed; i++) {
+        const poa_metric *fm = a.diagnosis->failed[i];
+        int found = 0;
+        for (size_t k = 0; k < a.diagnosis->nunexplained; k++) {
+            found |= strcmp(a.diagnosis->unexplained[k], fm->id) == 0;
+        }
+        if (!found || result->nunexplained >=
+                          sizeof result->unexplained / sizeof result->unexplained[0]) {
+            continue;
+        }
+        poa_unexplained_metric *u = &result->unexplained[result->nunexplained++];
+        snprintf(u->id, sizeof u->id, "%s", fm->id);
+        snprintf(u->name, sizeof u->name, "%s", poa_ltext_get(&fm->def->name, "en"));
+        poa_day_format(fm->from, u->from);
+        poa_day_format(fm->to, u->to);
+        poa_format_percent(fm->rate, u->rate, sizeof u->rate);
+        char t[16];
+        poa_format_percent(fm->target_value, t, sizeof t);
+        int below = fm->target_op == POA_OP_LT || fm->target_op == POA_OP_LE;
+        snprintf(u->target, sizeof u->target, "%s %s", below ? "under" : "over", t);
+        u->numerator = fm->numerator;
+        u->denominator = fm->denominator;
+    }
     enum { NFILES = 9 };
     char reading_names[3][32];
     const char *rl = opt->reading_lang;

@@ -353,6 +353,16 @@ static int cmd_generate(cli *c) {
         char path[4096];
         snprintf(path, sizeof path, "%s/poa.md", c->out_dir);
         print_lint(path, &res.lint, 0, NULL);
+        for (size_t i = 0; i < res.nunexplained; i++) {
+            const poa_unexplained_metric *u = &res.unexplained[i];
+            fprintf(stderr,
+                    "poagen: warning: the %s (%s) failed: %s, %lld/%lld from %s to %s, "
+                    "target %s; no root cause in the data explains it, so the POA does "
+                    "not address it — find the cause before submitting (listed in "
+                    "checklist.md)\n",
+                    u->name, u->id, u->rate, u->numerator, u->denominator, u->from, u->to,
+                    u->target);
+        }
         fprintf(stderr,
                 "poagen: wrote %s (%u page%s); review: %zu error%s, %zu warning%s\n",
                 c->out_dir, res.pages, res.pages == 1 ? "" : "s", res.lint_errors,

@@ -621,6 +621,20 @@ json_t *poa_model_build(const poa_case *c, const poa_metrics *m, const poa_diagn
         json_array_append_new(unexplained, json_string(dx->unexplained[i]));
     }
     json_object_set_new(root, "unexplained", unexplained);
+    /* The same metrics in full, for the checklist's open items: the plan
+     * does not address them, and the author must not miss that. */
+    json_t *open_items = json_array();
+    for (size_t i = 0; i < dx->nfailed; i++) {
+        for (size_t k = 0; k < dx->nunexplained; k++) {
+            if (strcmp(dx->unexplained[k], dx->failed[i]->id) == 0) {
+                json_array_append_new(open_items, metric_json(dx->failed[i], lang));
+                break;
+            }
+        }
+    }
+    json_object_set_new(root, "has_unexplained",
+                        json_boolean(json_array_size(open_items) > 0));
+    json_object_set_new(root, "unexplained_metrics", open_items);
 
     const poa_case_info *info = &c->info;
     json_t *seller = json_object();

@@ -272,7 +272,14 @@ static const char *const vtr_driver_names[] = {
     "untracked_share",     "top_untracked_carrier",
     "top_untracked_count", "top_bad_carrier",
     "top_bad_count",       NULL};
-static const char *const otdr_driver_names[] = {"late_deliveries", NULL};
+static const char *const otdr_driver_names[] = {
+    "tracked_shipments",     "late_deliveries",       "delivered_late",
+    "undelivered_late",      "median_days_late",      "dispatch_late",
+    "dispatch_late_share",   "transit_late",          "transit_late_share",
+    "dispatch_unknown_late", "transit_promised_days", "transit_actual_days",
+    "transit_gap_days",      "top_carrier",           "top_carrier_late",
+    "top_carrier_share",     "top_carrier_shipments", "top_carrier_rate",
+    "other_carrier_rate",    "top_carrier_lift",      NULL};
 static const char *const rdr_driver_names[] = {"returns",
                                                "dissatisfied_returns",
                                                "late_answers",
@@ -820,6 +827,120 @@ static void vtr_drivers(const poa_case *c, const poa_metric *m, poa_figures *f) 
     free(bad);
 }
 
+static int cmp_int(const void *a, const void *b) {
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
+/* The middle value of n days (the upper one of the two middles for an
+ * even n): a typical day count that is itself one of the counts. */
+static int median_days(int *v, size_t n) {
+    qsort(v, n, sizeof *v, cmp_int);
+    return v[n / 2];
+}
+
+/* Late deliveries: the shipments the failed OTDR window counts (the
+ * metrics stage's own test), split into parcels that left after their
+ * latest ship day (a late-shipment effect) and parcels that left on time
+ * but took longer in transit than the promise allowed; the transit days
+ * promised (ship to promised day) and taken (ship to delivery) of the
+ * latter, as medians; and the carrier behind most late deliveries. */
+static void otdr_drivers(const poa_case *c, const poa_metric *m, int32_t as_of,
+                         poa_figures *f) {
+    long long judged = 0, late = 0, delivered = 0, undelivered = 0, dispatch = 0,
+              transit = 0, unknown = 0;
+    size_t nc = c->ncarriers + 1, ntransit = 0, nactual = 0;
+    long long *late_carrier = calloc(nc, sizeof *late_carrier);
+    long long *all_carrier = calloc(nc, sizeof *all_carrier);
+    size_t cap = c->norders ? c->norders : 1;
+    int *days_late = calloc(cap, sizeof *days_late);
+    int *promised = calloc(cap, sizeof *promised);
+    int *actual = calloc(cap, sizeof *actual);
+    for (size_t i = 0;
+         late_carrier && all_carrier && days_late && promised && actual && i < c->norders;
+         i++) {
+        const poa_order *o = &c->orders[i];
+        if (o->promised_delivery == POA_NO_DAY || o->promised_delivery < m->from ||
+            o->promised_delivery > m->to) {
+            continue;
+        }
+        int is_late = poa_order_delivery_late(o, as_of);
+        if (is_late < 0) {
+            continue;
+        }
+        judged++;
+        size_t k = o->carrier < c->ncarriers ? o->carrier : c->ncarriers;
+        all_carrier[k]++;
+        if (!is_late) {
+            continue;
+        }
+        late++;
+        late_carrier[k]++;
+        int arrived = o->delivery != POA_NO_DAY && o->delivery <= as_of;
+        if (arrived) {
+            days_late[delivered++] = o->delivery - o->promised_delivery;
+        } else {
+            undelivered++;
+        }
+        if (o->ship == POA_NO_DAY || o->ship > as_of || o->latest_ship == POA_NO_DAY) {
+            unknown++;
+        } else if (o->ship > o->latest_ship) {
+            dispatch++;
+        } else {
+            transit++;
+            promised[ntransit++] = o->promised_delivery - o->ship;
+            if (arrived) {
+                actual[nactual++] = o->delivery - o->ship;
+            }
+        }
+    }
+    put(f, "tracked_shipments", (double)judged, 1);
+    put(f, "late_deliveries", (double)late, 1);
+    put(f, "delivered_late", (double)delivered, 1);
+    put(f, "undelivered_late", (double)undelivered, 1);
+    if (delivered > 0) {
+        put(f, "median_days_late", median_days(days_late, (size_t)delivered), 1);
+    }
+    put(f, "dispatch_late", (double)dispatch, 1);
+    put(f, "dispatch_late_share", ratio(dispatch, late), 0);
+    put(f, "transit_late", (double)transit, 1);
+    put(f, "transit_late_share", ratio(transit, late), 0);
+    put(f, "dispatch_unknown_late", (double)unknown, 1);
+    /* Only parcels that arrived say how long transit took: without one
+     * there is no gap to state, and the transit cause cannot hold. */
+    if (ntransit > 0 && nactual > 0) {
+        int p = median_days(promised, ntransit), a = median_days(actual, nactual);
+        put(f, "transit_promised_days", p, 1);
+        put(f, "transit_actual_days", a, 1);
+        put(f, "transit_gap_days", a - p, 1);
+    }
+    long t = late_carrier ? top_index(late_carrier, c->ncarriers) : -1;
+    if (t >= 0 && all_carrier) {
+        long long other_all = 0, other_late = 0;
+        for (size_t k = 0; k < c->ncarriers; k++) {
+            if ((long)k != t) {
+                other_all += all_carrier[k];
+                other_late += late_carrier[k];
+            }
+        }
+        double rate = ratio(late_carrier[t], all_carrier[t]);
+        double other = ratio(other_late, other_all);
+        put_text(f, "top_carrier", c->carriers[t]);
+        put(f, "top_carrier_late", (double)late_carrier[t], 1);
+        put(f, "top_carrier_share", ratio(late_carrier[t], late), 0);
+        put(f, "top_carrier_shipments", (double)all_carrier[t], 1);
+        put(f, "top_carrier_rate", rate, 0);
+        put(f, "other_carrier_rate", other, 0);
+        /* With a single carrier there is nothing to compare: no lift. */
+        put(f, "top_carrier_lift", other_all == 0 ? 0 : other > 0 ? rate / other : 99, 0);
+    }
+    free(late_carrier);
+    free(all_carrier);
+    free(days_late);
+    free(promised);
+    free(actual);
+}
+
 /* Returns: late answers versus invalid rejections, each as a share of the
  * dissatisfied requests (one request can be both, so the shares need not
  * add up to one). The metrics stage has already judged every request of
@@ -900,15 +1021,70 @@ static void lsr_what_if_confirm_on_scan(const poa_case *c, const poa_metric *m,
     poa_diagnose__what_if_done(w, m, NULL, num, den);
 }
 
+/* Replay the OTDR window's shipments as if the change had been in place:
+ * a shipping template promising at least transit_days days after the
+ * latest ship day (the day its transit time counts from), or every
+ * late-dispatched parcel leaving on its latest ship day with the transit
+ * time it actually took. The same shipments stay in the window, judged
+ * against their moved dates; parcels still undelivered stay late, since
+ * nothing says when they will arrive. */
+static void otdr_what_if(const poa_case *c, const poa_metric *m, int32_t as_of,
+                         int transit_days, int dispatch_on_time, poa_what_if *w) {
+    long long num = 0, den = 0;
+    for (size_t i = 0; i < c->norders; i++) {
+        const poa_order *o = &c->orders[i];
+        if (o->promised_delivery == POA_NO_DAY || o->promised_delivery < m->from ||
+            o->promised_delivery > m->to) {
+            continue;
+        }
+        int late = poa_order_delivery_late(o, as_of);
+        if (late < 0) {
+            continue;
+        }
+        den++;
+        if (!late) {
+            num++;
+            continue;
+        }
+        if (o->delivery == POA_NO_DAY || o->delivery > as_of) {
+            continue;
+        }
+        int32_t delivery = o->delivery, promise = o->promised_delivery;
+        if (dispatch_on_time && o->ship != POA_NO_DAY && o->latest_ship != POA_NO_DAY &&
+            o->ship > o->latest_ship && o->ship <= as_of) {
+            delivery -= o->ship - o->latest_ship;
+        }
+        if (transit_days > 0 && o->latest_ship != POA_NO_DAY &&
+            o->latest_ship + transit_days > promise) {
+            promise = o->latest_ship + transit_days;
+        }
+        num += delivery <= promise;
+    }
+    poa_diagnose__what_if_done(w, m, NULL, num, den);
+}
+
+/* Late items before and after a what-if: the numerator itself, or what
+ * the numerator leaves when it counts successes (OTDR, VTR). */
+static long long late_of(const poa_metric *r, long long num, long long den) {
+    return r->target_op == POA_OP_GT || r->target_op == POA_OP_GE ? den - num : num;
+}
+
 static void what_if(poa_finding *f, const poa_case *c, const poa_metric *r,
                     int32_t as_of) {
     const poa_cause_def *cause = f->cause;
     for (size_t p = 0; p < cause->nremedy && !f->has_what_if; p++) {
         const poa_param *rp = &cause->remedy[p];
-        if (strcmp(r->id, "lsr") != 0) {
+        if (strcmp(r->id, "otdr") == 0 && strcmp(rp->name, "transit_days") == 0) {
+            otdr_what_if(c, r, as_of, (int)rp->value, 0, &f->what_if);
+            f->what_if.change = "transit_days";
+            put(&f->figures, "what_if_days", rp->value, 1);
+        } else if (strcmp(r->id, "otdr") == 0 &&
+                   strcmp(rp->name, "dispatch_on_time") == 0 && rp->value != 0) {
+            otdr_what_if(c, r, as_of, 0, 1, &f->what_if);
+            f->what_if.change = "dispatch_on_time";
+        } else if (strcmp(r->id, "lsr") != 0) {
             continue;
-        }
-        if (strcmp(rp->name, "handling_days") == 0) {
+        } else if (strcmp(rp->name, "handling_days") == 0) {
             lsr_what_if_handling(c, r, as_of, (int)rp->value, &f->what_if);
             f->what_if.change = "handling_days";
             put(&f->figures, "what_if_days", rp->value, 1);
@@ -919,11 +1095,13 @@ static void what_if(poa_finding *f, const poa_case *c, const poa_metric *r,
             continue;
         }
         f->has_what_if = 1;
-        put(&f->figures, "what_if_late", (double)f->what_if.numerator_after, 1);
-        put(&f->figures, "what_if_denominator", (double)f->what_if.denominator_after, 1);
-        put(&f->figures, "what_if_rate", f->what_if.rate_after, 0);
-        put(&f->figures, "what_if_avoided",
-            (double)(f->what_if.numerator_before - f->what_if.numerator_after), 1);
+        const poa_what_if *w = &f->what_if;
+        long long before = late_of(r, w->numerator_before, w->denominator_before);
+        long long after = late_of(r, w->numerator_after, w->denominator_after);
+        put(&f->figures, "what_if_late", (double)after, 1);
+        put(&f->figures, "what_if_denominator", (double)w->denominator_after, 1);
+        put(&f->figures, "what_if_rate", w->rate_after, 0);
+        put(&f->figures, "what_if_avoided", (double)(before - after), 1);
     }
 }
 
@@ -1022,6 +1200,8 @@ poa_status poa_diagnose(poa_diagnosis **out, const poa_case *c, const poa_metric
             odr_drivers(c, d, r, m->as_of, &drivers);
         } else if (strcmp(r->id, "vtr") == 0) {
             vtr_drivers(c, r, &drivers);
+        } else if (strcmp(r->id, "otdr") == 0) {
+            otdr_drivers(c, r, m->as_of, &drivers);
         } else if (strcmp(r->id, "rdr") == 0) {
             rdr_drivers(c, r, &drivers);
         }

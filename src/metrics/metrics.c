@@ -67,6 +67,18 @@ int poa_order_late(const poa_order *o, int32_t as_of) {
     return o->latest_ship < as_of ? 1 : -1;
 }
 
+int poa_order_delivery_late(const poa_order *o, int32_t as_of) {
+    if (o->channel != POA_CH_MFN || o->tracking == POA_TRACKING_NONE ||
+        o->status == POA_ORDER_CANCELLED || o->promised_delivery == POA_NO_DAY) {
+        return -1;
+    }
+    int delivered = o->delivery != POA_NO_DAY && o->delivery <= as_of;
+    if (!delivered && o->promised_delivery >= as_of) {
+        return -1; /* can still arrive on time */
+    }
+    return !(delivered && o->delivery <= o->promised_delivery);
+}
+
 int poa_cancel_buyer_requested(const poa_case *c, const poa_order *o) {
     if (o->cancelled_by == POA_BY_BUYER) {
         return 1;
@@ -148,16 +160,11 @@ static int verdict(const ctx *x, int kind, size_t i, int32_t from, int32_t to,
         return o->tracking == POA_TRACKING_VALID ||
                o->tracking == POA_TRACKING_UNKNOWN_CARRIER;
     case K_OTDR: {
-        if (o->channel != POA_CH_MFN || o->tracking == POA_TRACKING_NONE ||
-            o->status == POA_ORDER_CANCELLED ||
-            !in_window(o->promised_delivery, from, to)) {
+        if (!in_window(o->promised_delivery, from, to)) {
             return -1;
         }
-        int delivered = o->delivery != POA_NO_DAY && o->delivery <= x->as_of;
-        if (!delivered && o->promised_delivery >= x->as_of) {
-            return -1; /* can still arrive on time */
-        }
-        return delivered && o->delivery <= o->promised_delivery;
+        int late = poa_order_delivery_late(o, x->as_of);
+        return late < 0 ? -1 : !late;
     }
     default:
         return -1;

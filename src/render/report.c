@@ -936,12 +936,19 @@ static void what_if_sentence(const poa_metric *mt, const poa_what_if *w, const c
         rb, sizeof rb);
     pct(mt->def->target, target, sizeof target);
     window_text(mt, win, sizeof win);
-    long long avoided = w->numerator_before - w->numerator_after;
+    const char *name = poa_ltext_get(&mt->def->name, "en");
+    /* OTDR and VTR count successes: their late items are what is left. */
+    int successes = mt->def->op == POA_OP_GT || mt->def->op == POA_OP_GE;
+    long long before =
+        successes ? w->denominator_before - w->numerator_before : w->numerator_before;
+    long long after =
+        successes ? w->denominator_after - w->numerator_after : w->numerator_after;
+    long long avoided = before - after;
     snprintf(out, cap,
-             "%s, %lld of the %lld %s of %s %s — a %s of %s (%lld/%lld) instead of %s "
+             "%s, %lld of the %lld %s of %s %s — %s %s of %s (%lld/%lld) instead of %s "
              "(%lld/%lld), against a target %s %s.",
-             had, avoided > 0 ? avoided : 0, w->numerator_before, items, win, outcome,
-             poa_ltext_get(&mt->def->name, "en"), ra, w->numerator_after,
+             had, avoided > 0 ? avoided : 0, before, items, win, outcome,
+             strchr("AEIOU", name[0]) ? "an" : "a", name, ra, w->numerator_after,
              w->denominator_after, rb, w->numerator_before, w->denominator_before,
              target_sign(mt->def), target);
 }
@@ -965,7 +972,29 @@ static void section_what_if(report *r) {
         const poa_figure *days = poa_figures_get(&f->figures, "what_if_days");
         int dd = days ? (int)days->value : 0;
         /* Each remedy replays a different change: say which. */
-        if (f->what_if.change && strcmp(f->what_if.change, "confirm_on_scan") == 0) {
+        const char *items = "late orders", *outcome = "would have shipped on time";
+        const char *moved = " Orders whose latest ship day moves past the window's end "
+                            "leave it, which is why the number of orders changes too.";
+        const char *change = f->what_if.change ? f->what_if.change : "";
+        if (strcmp(change, "transit_days") == 0 ||
+            strcmp(change, "dispatch_on_time") == 0) {
+            items = "late deliveries";
+            outcome = "would have arrived on time";
+            moved = " The same shipments, each judged against its moved date; parcels "
+                    "not yet delivered stay late.";
+        }
+        if (strcmp(change, "transit_days") == 0) {
+            snprintf(had, sizeof had,
+                     "Had our shipping template allowed at least %d days of transit "
+                     "after the latest ship day",
+                     dd);
+            snprintf(label, sizeof label, "with %d-day transit", dd);
+        } else if (strcmp(change, "dispatch_on_time") == 0) {
+            snprintf(had, sizeof had,
+                     "Had every late-dispatched parcel left on its latest ship day, with "
+                     "the same time in transit");
+            snprintf(label, sizeof label, "dispatched on time");
+        } else if (strcmp(change, "confirm_on_scan") == 0) {
             snprintf(
                 had, sizeof had,
                 "Had every shipment been confirmed on the day the carrier scanned it");
@@ -975,14 +1004,13 @@ static void section_what_if(report *r) {
                      "Had our handling time been at least %d business days", dd);
             snprintf(label, sizeof label, "with %d-day handling", dd);
         }
-        what_if_sentence(f->metric, &f->what_if, had, "late orders",
-                         "would have shipped on time", s, sizeof s);
+        what_if_sentence(f->metric, &f->what_if, had, items, outcome, s, sizeof s);
         poa_buf_printf(b, "<h3 id=\"whatif-%s\">", f->cause->id);
         esc(r, poa_ltext_get(&f->cause->title, "en"));
         poa_buf_puts(b, "</h3>\n<p class=\"whatif-text\">");
         esc(r, s);
-        poa_buf_puts(b, " Orders whose latest ship day moves past the window's end leave "
-                        "it, which is why the number of orders changes too.</p>\n");
+        poa_buf_puts(b, moved);
+        poa_buf_puts(b, "</p>\n");
         what_if_chart(r, f->metric, &f->what_if, s, label);
     }
     /* Further remedies the rule table names no figure for. */

@@ -5,12 +5,14 @@
  * Calendar (UK marketplace, weekend Sat/Sun): 2026-11-10 is a Tuesday,
  * 11-13 a Friday. As of 2026-11-30 the windows are: LSR 30 days
  * 11-01..11-30; CR 7 days lag 1 11-23..11-29; ODR 60 days lag 15
- * 09-17..11-15; VTR 30 days lag 10 10-22..11-20. */
+ * 09-17..11-15; VTR 30 days lag 10 10-22..11-20; OTDR 30 days lag 10
+ * 10-22..11-20 by promised delivery day. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <math.h>
 
 #include "common/testutil.h"
 #include "poagen/date.h"
@@ -570,6 +572,202 @@ static void test_vtr_causes(void **state) {
     unload(&f);
 }
 
+/* ---- On-time delivery ------------------------------------------------ */
+
+#define HD                                                                               \
+    "amazon-order-id\tpurchase-date\torder-status\tfulfillment-channel\tsku\t"           \
+    "latest-ship-date\tship-date\tcarrier\ttracking-number\tpromised-delivery-date\t"    \
+    "delivery-date\n"
+
+/* n tracked seller-fulfilled shipments alike, bought Mon 11-09; carriers
+ * the rule table does not know, so any tracking number counts. */
+static void deliveries(sb *b, int n, const char *carrier, const char *latest,
+                       const char *ship, const char *promised, const char *delivered) {
+    for (int i = 0; i < n; i++) {
+        char row[512];
+        int id = ++b->next_id;
+        snprintf(
+            row, sizeof row,
+            "202-%07d-%07d\t2026-11-09T10:00:00+00:00\tShipped\tMerchant\tSKU-1\t%s\t%"
+            "s\t%s\tT%07d\t%s\t%s\n",
+            id, id, latest, ship, carrier, id, promised, delivered);
+        add(b, row);
+    }
+}
+
+static const poa_finding *otdr_finding(const fixture *f, const char *cause) {
+    const poa_finding *x = finding(f, cause);
+    if (x) {
+        assert_string_equal(x->metric->id, "otdr");
+    }
+    return x;
+}
+
+/* Parcels that left on time but took 3 days where the template allowed 2.
+ * 90 on time (shipped 11-10 = latest ship day, promised 11-12, delivered
+ * 11-12); 10 late in transit (same, delivered 11-13); 2 late in transit
+ * and never delivered (promise 11-12 passed by 11-30). OTDR 90/102. Late
+ * 12: delivered late 10 (1 day each), undelivered 2; all 12 shipped on
+ * time, so transit late 12 (share 1), dispatch late 0. Promised transit
+ * 11-10 -> 11-12 = 2 days for all 12; taken 11-10 -> 11-13 = 3 days for
+ * the 10 delivered: gap 1. One carrier: no lift, no carrier cause. */
+static void test_otdr_transit_promise(void **state) {
+    (void)state;
+    sb b = {0};
+    add(&b, HD);
+    deliveries(&b, 90, "Alpha", "2026-11-10", "2026-11-10", "2026-11-12", "2026-11-12");
+    deliveries(&b, 10, "Alpha", "2026-11-10", "2026-11-10", "2026-11-12", "2026-11-13");
+    deliveries(&b, 2, "Alpha", "2026-11-10", "2026-11-10", "2026-11-12", "");
+    fixture f;
+    load(&f, b.text, NULL, NULL);
+    free(b.text);
+    const poa_metric *m = poa_metrics_find(f.metrics, "otdr", "mfn", 0);
+    assert_non_null(m);
+    assert_int_equal(m->numerator, 90);
+    assert_int_equal(m->denominator, 102);
+    const poa_finding *x = otdr_finding(&f, "otdr_transit_promise");
+    assert_non_null(x);
+    assert_int_equal((int)fig(x, "tracked_shipments"), 102);
+    assert_int_equal((int)fig(x, "late_deliveries"), 12);
+    assert_int_equal((int)fig(x, "delivered_late"), 10);
+    assert_int_equal((int)fig(x, "undelivered_late"), 2);
+    assert_int_equal((int)fig(x, "median_days_late"), 1);
+    assert_int_equal((int)fig(x, "transit_late"), 12);
+    assert_true(fig(x, "transit_late_share") == 1.0);
+    assert_int_equal((int)fig(x, "dispatch_late"), 0);
+    assert_int_equal((int)fig(x, "dispatch_unknown_late"), 0);
+    assert_int_equal((int)fig(x, "transit_promised_days"), 2);
+    assert_int_equal((int)fig(x, "transit_actual_days"), 3);
+    assert_int_equal((int)fig(x, "transit_gap_days"), 1);
+    assert_true(fig(x, "top_carrier_lift") == 0);
+    assert_true(x->share == 1.0);
+    /* At least 3 days' transit after the latest ship day moves each
+     * promise to 11-13: the 10 delivered then are on time, the 2 never
+     * delivered stay late. */
+    assert_true(x->has_what_if);
+    assert_string_equal(x->what_if.change, "transit_days");
+    assert_int_equal(x->what_if.numerator_after, 100);
+    assert_int_equal(x->what_if.denominator_after, 102);
+    assert_int_equal((int)fig(x, "what_if_avoided"), 10);
+    assert_int_equal((int)fig(x, "what_if_late"), 2);
+    assert_null(otdr_finding(&f, "otdr_late_dispatch"));
+    assert_null(otdr_finding(&f, "otdr_carrier"));
+    assert_false(unexplained(&f, "otdr"));
+    unload(&f);
+}
+
+/* Parcels that left after their latest ship day, most with one carrier.
+ * On time: 90 Alpha and 40 Beta (shipped 11-10, promised 11-12, delivered
+ * 11-11). Late: 8 Beta shipped 11-12 after latest ship day 11-10, promised
+ * 11-12, delivered 11-13 (dispatch late); 2 Alpha shipped 11-10 on time,
+ * delivered 11-14 (transit late). OTDR 130/140, late 10: dispatch 8
+ * (0.8), transit 2 (0.2). Beta: 8 of 10 late (0.8), late rate 8/48 =
+ * 1/6 against Alpha's 2/92: lift 7.67. Days late: eight 1s and two 2s,
+ * median 1. Transit of the 2: promised 2 days, taken 4: gap 2. */
+static void test_otdr_dispatch_and_carrier(void **state) {
+    (void)state;
+    sb b = {0};
+    add(&b, HD);
+    deliveries(&b, 90, "Alpha", "2026-11-10", "2026-11-10", "2026-11-12", "2026-11-11");
+    deliveries(&b, 40, "Beta", "2026-11-10", "2026-11-10", "2026-11-12", "2026-11-11");
+    deliveries(&b, 8, "Beta", "2026-11-10", "2026-11-12", "2026-11-12", "2026-11-13");
+    deliveries(&b, 2, "Alpha", "2026-11-10", "2026-11-10", "2026-11-12", "2026-11-14");
+    fixture f;
+    load(&f, b.text, NULL, NULL);
+    free(b.text);
+    const poa_finding *x = otdr_finding(&f, "otdr_late_dispatch");
+    assert_non_null(x);
+    assert_int_equal((int)fig(x, "tracked_shipments"), 140);
+    assert_int_equal((int)fig(x, "late_deliveries"), 10);
+    assert_int_equal((int)fig(x, "dispatch_late"), 8);
+    assert_true(fabs(fig(x, "dispatch_late_share") - 0.8) < 1e-9);
+    assert_int_equal((int)fig(x, "transit_late"), 2);
+    assert_int_equal((int)fig(x, "median_days_late"), 1);
+    assert_int_equal((int)fig(x, "transit_promised_days"), 2);
+    assert_int_equal((int)fig(x, "transit_actual_days"), 4);
+    assert_int_equal((int)fig(x, "transit_gap_days"), 2);
+    /* Had the 8 left on 11-10 with the same 1 day in transit: delivered
+     * 11-11, on time; the 2 slow in transit stay late. */
+    assert_true(x->has_what_if);
+    assert_string_equal(x->what_if.change, "dispatch_on_time");
+    assert_int_equal(x->what_if.numerator_after, 138);
+    assert_int_equal((int)fig(x, "what_if_avoided"), 8);
+    const poa_finding *y = otdr_finding(&f, "otdr_carrier");
+    assert_non_null(y);
+    assert_string_equal(poa_figures_get(&y->figures, "top_carrier")->text, "Beta");
+    assert_int_equal((int)fig(y, "top_carrier_late"), 8);
+    assert_int_equal((int)fig(y, "top_carrier_shipments"), 48);
+    assert_true(fabs(fig(y, "top_carrier_share") - 0.8) < 1e-9);
+    assert_true(fabs(fig(y, "top_carrier_rate") - 8.0 / 48) < 1e-9);
+    assert_true(fabs(fig(y, "other_carrier_rate") - 2.0 / 92) < 1e-9);
+    assert_true(fig(y, "top_carrier_lift") > 7.6 && fig(y, "top_carrier_lift") < 7.7);
+    /* 2 of 10 late left on time: too few for the transit cause. */
+    assert_null(otdr_finding(&f, "otdr_transit_promise"));
+    unload(&f);
+}
+
+/* No OTDR cause holds, each for its own reason, so OTDR stays
+ * unexplained. 95 on time (Alpha); late: 3 Alpha shipped on time and never
+ * delivered (transit late, share 3/5 = 0.6, but no parcel arrived, so no
+ * transit days to compare: the transit cause needs a gap); 1 Beta shipped
+ * late, delivered late (dispatch 1/5 = 0.2 < 0.5); 1 Gamma with no ship
+ * date (neither). Alpha has 3 of 5 late (0.6) but a late rate of 3/98
+ * against 2/2 for the others: no lift, no carrier cause. */
+static void test_otdr_not_shown(void **state) {
+    (void)state;
+    sb b = {0};
+    add(&b, HD);
+    deliveries(&b, 95, "Alpha", "2026-11-10", "2026-11-10", "2026-11-12", "2026-11-12");
+    deliveries(&b, 3, "Alpha", "2026-11-10", "2026-11-10", "2026-11-12", "");
+    deliveries(&b, 1, "Beta", "2026-11-10", "2026-11-12", "2026-11-12", "2026-11-13");
+    deliveries(&b, 1, "Gamma", "2026-11-10", "", "2026-11-12", "");
+    fixture f;
+    load(&f, b.text, NULL, NULL);
+    free(b.text);
+    const poa_metric *m = poa_metrics_find(f.metrics, "otdr", "mfn", 0);
+    assert_non_null(m);
+    assert_int_equal(m->numerator, 95);
+    assert_int_equal(m->denominator, 100);
+    assert_int_equal(m->status, POA_FAIL);
+    for (size_t i = 0; i < f.dx->nfindings; i++) {
+        assert_string_not_equal(f.dx->findings[i].metric->id, "otdr");
+    }
+    assert_true(unexplained(&f, "otdr"));
+    unload(&f);
+}
+
+/* The metrics stage's OTDR test, one order at a time (D = 11-30). */
+static void test_order_delivery_late(void **state) {
+    (void)state;
+    int32_t d, p;
+    assert_int_equal(poa_parse_iso_day("2026-11-30", 10, 0, &d, NULL), 0);
+    assert_int_equal(poa_parse_iso_day("2026-11-20", 10, 0, &p, NULL), 0);
+    poa_order o = {0};
+    o.channel = POA_CH_MFN;
+    o.status = POA_ORDER_SHIPPED;
+    o.tracking = POA_TRACKING_VALID;
+    o.promised_delivery = p;
+    o.delivery = p;
+    assert_int_equal(poa_order_delivery_late(&o, d), 0); /* on the day: on time */
+    o.delivery = p + 1;
+    assert_int_equal(poa_order_delivery_late(&o, d), 1);
+    o.delivery = d + 1; /* after D: not yet known, and the promise passed */
+    assert_int_equal(poa_order_delivery_late(&o, d), 1);
+    o.delivery = POA_NO_DAY;
+    assert_int_equal(poa_order_delivery_late(&o, d), 1);
+    o.promised_delivery = d; /* can still arrive on D */
+    assert_int_equal(poa_order_delivery_late(&o, d), -1);
+    o.promised_delivery = p;
+    o.tracking = POA_TRACKING_NONE;
+    assert_int_equal(poa_order_delivery_late(&o, d), -1);
+    o.tracking = POA_TRACKING_VALID;
+    o.channel = POA_CH_AFN;
+    assert_int_equal(poa_order_delivery_late(&o, d), -1);
+    o.channel = POA_CH_MFN;
+    o.status = POA_ORDER_CANCELLED;
+    assert_int_equal(poa_order_delivery_late(&o, d), -1);
+}
+
 /* A policy notice names its cause; the IP routes are told apart. */
 static void test_notice_causes(void **state) {
     (void)state;
@@ -689,6 +887,10 @@ int main(void) {
         cmocka_unit_test(test_odr_each_cause),
         cmocka_unit_test(test_odr_themes_not_shown),
         cmocka_unit_test(test_vtr_causes),
+        cmocka_unit_test(test_otdr_transit_promise),
+        cmocka_unit_test(test_otdr_dispatch_and_carrier),
+        cmocka_unit_test(test_otdr_not_shown),
+        cmocka_unit_test(test_order_delivery_late),
         cmocka_unit_test(test_notice_causes),
         cmocka_unit_test(test_themes_every_language),
     };
