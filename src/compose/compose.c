@@ -598,6 +598,7 @@ json_t *poa_model_build(const poa_case *c, const poa_metrics *m, const poa_diagn
     json_t *metric_findings = json_array(), *policy_findings = json_array();
     char policies[2048] = "";
     size_t plen = 0;
+    json_t *policy_list = json_array();
     for (size_t i = 0; i < json_array_size(findings); i++) {
         json_t *fj = json_array_get(findings, i);
         json_array_append(json_is_null(json_object_get(fj, "metric")) ? policy_findings
@@ -608,8 +609,21 @@ json_t *poa_model_build(const poa_case *c, const poa_metrics *m, const poa_diagn
             plen + strlen(pol) + 3 < sizeof policies) {
             plen += (size_t)snprintf(policies + plen, sizeof policies - plen, "%s%s",
                                      plen ? ", " : "", pol);
+            json_t *item = json_object();
+            json_object_set_new(item, "name", json_string(pol));
+            json_object_set_new(item, "first",
+                                json_boolean(json_array_size(policy_list) == 0));
+            json_object_set_new(item, "last", json_false());
+            json_array_append_new(policy_list, item);
         }
     }
+    /* Each language joins a list its own way ("A, B and C", "A、B和C"):
+     * templates get the items with first/last marks to place the words. */
+    size_t npol = json_array_size(policy_list);
+    if (npol) {
+        json_object_set_new(json_array_get(policy_list, npol - 1), "last", json_true());
+    }
+    json_object_set_new(root, "policy_list", policy_list);
     json_object_set_new(root, "metric_findings", metric_findings);
     json_object_set_new(root, "policy_findings", policy_findings);
     json_object_set_new(root, "policies", plen ? json_string(policies) : json_null());

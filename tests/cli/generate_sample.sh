@@ -17,6 +17,8 @@ grep -Eq 'Late Shipment Rate was \*\*[0-9]+\.[0-9]%\*\*: [0-9]+ of [0-9]+ orders
 contains "$md" "had a handling time of 1 business day or less"
 contains "$md" "## Actions taken"
 contains "$md" "## Preventive measures"
+# Two policies reviewed, listed once each in English list style.
+contains "$md" "Business Solutions Agreement, the Seller-Fulfilled Shipping policy and Account Health policies, and the On-Time Delivery Rate policy with all our staff."
 contains "$md" "Brøndum"
 # The PDF says what the Markdown says.
 pdftotext -enc UTF-8 "$tmp/a/poa.pdf" "$tmp/pdf.txt" 2>/dev/null || fail "pdftotext"

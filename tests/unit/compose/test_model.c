@@ -192,12 +192,33 @@ static void reply_flags(void **state) {
                                                            POA_REPLY_DOCUMENTS);
 }
 
+/* The sample's findings: three late-shipment causes sharing one policy text
+ * and the transit-time cause with its own, so two policies, each once, the
+ * first and the last marked for the templates' list wording. */
+static void policies_listed_once_with_ends_marked(void **state) {
+    fixture *f = *state;
+    json_t *m = run(f, "", "", "", POA_NO_DAY);
+    json_t *list = jget(m, "policy_list");
+    assert_int_equal(json_array_size(list), 2);
+    assert_string_equal(jstr(list, "0.name"),
+                        "Seller-Fulfilled Shipping policy and Account Health policies");
+    assert_string_equal(jstr(list, "1.name"), "On-Time Delivery Rate policy");
+    assert_true(json_is_true(jget(list, "0.first")));
+    assert_true(json_is_false(jget(list, "0.last")));
+    assert_true(json_is_false(jget(list, "1.first")));
+    assert_true(json_is_true(jget(list, "1.last")));
+    assert_string_equal(jstr(m, "policies"),
+                        "Seller-Fulfilled Shipping policy and Account "
+                        "Health policies, On-Time Delivery Rate policy");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(deadline_counts_from_notice_or_as_of),
         cmocka_unit_test(evidence_present_or_missing),
         cmocka_unit_test(notice_figures_beside_ours),
         cmocka_unit_test(reply_flags),
+        cmocka_unit_test(policies_listed_once_with_ends_marked),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
