@@ -1170,15 +1170,26 @@ poa_status poa_diagnose(poa_diagnosis **out, const poa_case *c, const poa_metric
         poa_diagnosis_free(dx);
         return poa_error_set(err, POA_ERR_NOMEM, NULL, 0, 0, "out of memory");
     }
+    /* A metric over all channels that passes can still fail on one of them
+     * (the marketplace shows seller-fulfilled and FBA figures apart): then
+     * that channel's failure is the one to explain. */
+    static const char *const all_then_each[] = {"all", "mfn", "afn", NULL};
+    static const char *const mfn_only[] = {"mfn", NULL};
     for (size_t i = 0; i < d->nmetrics; i++) {
         const poa_metric_def *def = &d->metrics[i];
-        const char *ch = def->scope == POA_SCOPE_MFN ? "mfn" : "all";
-        for (size_t w = 0; w < def->nwindows; w++) {
-            const poa_metric *r = poa_metrics_find(m, def->id, ch, def->windows[w]);
-            if (r && r->status == POA_FAIL) {
-                dx->failed[dx->nfailed++] = r;
-                break;
+        const char *const *chans = def->scope == POA_SCOPE_MFN ? mfn_only : all_then_each;
+        const poa_metric *fail = NULL;
+        for (size_t k = 0; chans[k] && !fail; k++) {
+            for (size_t w = 0; w < def->nwindows && !fail; w++) {
+                const poa_metric *r =
+                    poa_metrics_find(m, def->id, chans[k], def->windows[w]);
+                if (r && r->status == POA_FAIL) {
+                    fail = r;
+                }
             }
+        }
+        if (fail) {
+            dx->failed[dx->nfailed++] = fail;
         }
     }
     order_failed(c, dx->failed, dx->nfailed);

@@ -41,7 +41,7 @@ for c in good-full good-half; do
 done
 # The full sample fails LSR and OTDR (see samples/README.md) and its draft
 # lints clean.
-grep -q '^"good-full",ok,generated,"lsr otdr","lsr_handling[^"]*",0,0,' "$csv" ||
+grep -q '^"good-full",ok,generated,"lsr odr otdr","lsr_handling[^"]*",0,0,' "$csv" ||
     fail "good-full: failed metrics, causes or lint errors wrong: $(grep good-full "$csv")"
 grep -qF "\"bad-date\",failed,,\"\",\"\",,,,\"$cases/bad-date/orders.txt:5:27: " "$csv" ||
     fail "bad date not reported at orders.txt:5:27: $(grep bad-date "$csv")"
@@ -63,7 +63,7 @@ before=$(ino good-full poa.pdf)
 cp "$out/index.html" "$tmp/index1.html"
 "$bin" batch "$cases" -o "$out" --quiet 2>"$tmp/log2"
 expect_status 1 $? "second run"
-grep -q '^"good-full",ok,skipped,"lsr otdr",' "$csv" || fail "good-full not skipped"
+grep -q '^"good-full",ok,skipped,"lsr odr otdr",' "$csv" || fail "good-full not skipped"
 grep -q '^"good-half",ok,skipped,' "$csv" || fail "good-half not skipped"
 [ "$(ino good-full poa.pdf)" = "$before" ] || fail "an unchanged case was rewritten"
 cmp -s "$tmp/index1.html" "$out/index.html" || fail "index.html differs for the same results"

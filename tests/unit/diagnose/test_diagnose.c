@@ -484,6 +484,39 @@ static void odr_case(fixture *f, const char *c1, const char *c2, const char *c3)
     free(b.text);
 }
 
+/* ODR over all channels passes but fails for seller-fulfilled orders:
+ * 100 MFN orders (ids 1..100) and 300 FBA orders (101..400), 1-star
+ * feedback on MFN orders 1 and 2. All: 2/400 = 0.5 % (pass); MFN: 2/100 =
+ * 2 % (fail). The MFN failure is the one diagnosed. */
+static void test_odr_failing_on_one_channel(void **state) {
+    (void)state;
+    sb b = {0};
+    add(&b, H);
+    orders(&b, 100, "2026-10-01", "Shipped", "2026-10-02", "2026-10-01", "", "", "", "");
+    size_t fba_from = b.len;
+    orders(&b, 300, "2026-10-01", "Shipped", "2026-10-02", "2026-10-01", "", "", "", "");
+    for (char *p = b.text + fba_from; (p = strstr(p, "\tMerchant\t")) != NULL; p++) {
+        memcpy(p, "\tAmazon\t  ", 10); /* same width: pad the channel with spaces */
+    }
+    const char *fb = "Date\tRating\tComments\tYour Response\tOrder ID\tRater Email\n"
+                     "10/10/26\t1\tLate.\t\t202-0000001-0000001\t\n"
+                     "10/10/26\t1\tLate.\t\t202-0000002-0000002\t\n";
+    fixture f;
+    load(&f, b.text, fb, NULL);
+    free(b.text);
+    const poa_metric *all = poa_metrics_find(f.metrics, "odr", "all", 0);
+    assert_non_null(all);
+    assert_int_equal(all->numerator, 2);
+    assert_int_equal(all->denominator, 400);
+    assert_int_equal(all->status, POA_PASS);
+    assert_int_equal(f.dx->nfailed, 1);
+    assert_string_equal(f.dx->failed[0]->id, "odr");
+    assert_string_equal(f.dx->failed[0]->channel, "mfn");
+    assert_int_equal(f.dx->failed[0]->numerator, 2);
+    assert_int_equal(f.dx->failed[0]->denominator, 100);
+    unload(&f);
+}
+
 static void test_odr_themes_shown(void **state) {
     (void)state;
     fixture f;
@@ -884,6 +917,7 @@ int main(void) {
         cmocka_unit_test(test_cr_causes),
         cmocka_unit_test(test_cr_ranking),
         cmocka_unit_test(test_odr_themes_shown),
+        cmocka_unit_test(test_odr_failing_on_one_channel),
         cmocka_unit_test(test_odr_each_cause),
         cmocka_unit_test(test_odr_themes_not_shown),
         cmocka_unit_test(test_vtr_causes),
