@@ -22,8 +22,11 @@ static size_t add_all(poa_id_index *ix, poa_order **orders, size_t *norders,
         assert_int_not_equal(at, UINT32_MAX);
         if (inserted) {
             assert_int_equal(at, *norders);
-            *orders = realloc(*orders, (*norders + 1) * sizeof **orders);
-            assert_non_null(*orders);
+            if ((*norders & (*norders - 1)) == 0) { /* 0, 1, 2, 4...: double */
+                *orders =
+                    realloc(*orders, (*norders ? *norders * 2 : 1) * sizeof **orders);
+                assert_non_null(*orders);
+            }
             memset(&(*orders)[*norders], 0, sizeof **orders);
             (*orders)[*norders].id = ids[k];
             (*norders)++;
