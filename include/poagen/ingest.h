@@ -161,6 +161,10 @@ enum {
     POA_REPLY_REINSTATED = 32
 };
 
+/* The POA_REPLY_* bit of one kind as case.xml writes it ("documents",
+ * "more-actions", ...), or 0 when the word is not a kind. */
+unsigned poa_reply_kind(const char *word, size_t len);
+
 typedef struct {
     int32_t date;   /* POA_NO_DAY when none */
     unsigned kinds; /* POA_REPLY_* bits */

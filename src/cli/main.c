@@ -36,7 +36,9 @@ static const char usage_text[] =
     "  inspect CASE      list the files found, their type, encoding, rows and dates\n"
     "  lint FILE...      review drafts (--template for templates; --format text|json;\n"
     "                    --disable ID; --lang L; --budget PAGES; --max-words N;\n"
-    "                    --case DIR to check figures against the case's analysis)\n"
+    "                    --case DIR to check figures against the case's analysis;\n"
+    "                    --reply-asked KINDS: what the marketplace's reply asked for,\n"
+    "                    more-root-cause,more-actions,more-prevention,documents)\n"
     "  batch CASES -o DIR\n"
     "                    every case folder of CASES into DIR/<case>/, with summary.csv\n"
     "                    and index.html; -j N worker processes (default: one per\n"
@@ -65,6 +67,7 @@ typedef struct {
     const char *disabled[32];
     size_t ndisabled;
     unsigned pages, budget, max_words;
+    unsigned reply_asked; /* lint --reply-asked: POA_REPLY_* bits */
     poa_run_options run;
     char **args;
     int nargs;
@@ -548,16 +551,20 @@ static int cmd_lint(cli *c) {
             }
             poa_buf_free(&sink);
         }
-        poa_lint_options lo = {.lang = c->lang,
-                               .template_mode = c->template_mode,
-                               .pages = pages,
-                               .page_budget = c->budget,
-                               .max_page_budget = (unsigned)d->page_budget_max,
-                               .max_words = c->max_words,
-                               .disabled = c->disabled,
-                               .ndisabled = c->ndisabled,
-                               .model = kase.model,
-                               .seller_email = kase.kase ? kase.kase->info.email : NULL};
+        poa_lint_options lo = {
+            .lang = c->lang,
+            .template_mode = c->template_mode,
+            .pages = pages,
+            .page_budget = c->budget,
+            .max_page_budget = (unsigned)d->page_budget_max,
+            .max_words = c->max_words,
+            .disabled = c->disabled,
+            .ndisabled = c->ndisabled,
+            .model = kase.model,
+            .reply =
+                (c->reply_asked | (kase.kase ? poa_model_reply_kinds(kase.kase) : 0)) &
+                15u,
+            .seller_email = kase.kase ? kase.kase->info.email : NULL};
         if (kase.model && !lo.lang) {
             lo.lang = kase.lang;
         }
@@ -823,7 +830,8 @@ int main(int argc, char **argv) {
         O_MAX_WORDS,
         O_LIST_CHECKS,
         O_CASE,
-        O_FORCE
+        O_FORCE,
+        O_REPLY_ASKED
     };
     struct option opts[] = {{"data", required_argument, 0, O_DATA},
                             {"rules", required_argument, 0, O_RULES},
@@ -846,6 +854,7 @@ int main(int argc, char **argv) {
                             {"list-checks", no_argument, 0, O_LIST_CHECKS},
                             {"case", required_argument, 0, O_CASE},
                             {"force", no_argument, 0, O_FORCE},
+                            {"reply-asked", required_argument, 0, O_REPLY_ASKED},
                             {"jobs", required_argument, 0, 'j'},
                             {"help", no_argument, 0, 'h'},
                             {0, 0, 0, 0}};
@@ -970,6 +979,21 @@ int main(int argc, char **argv) {
             break;
         case O_FORCE:
             c.force = 1;
+            break;
+        case O_REPLY_ASKED:
+            /* What the marketplace's reply asked for, as case.xml's reply kinds. */
+            for (const char *p = optarg; *p;) {
+                size_t n = strcspn(p, ", ");
+                unsigned bit = n ? poa_reply_kind(p, n) : 0;
+                if (n && !bit) {
+                    return usage_error(
+                        "--reply-asked: unknown kind in '%s' (more-root-cause, "
+                        "more-actions, more-prevention, documents)",
+                        optarg);
+                }
+                c.reply_asked |= bit;
+                p += n + (p[n] != '\0');
+            }
             break;
         case 'h':
             fputs(usage_text, stdout);

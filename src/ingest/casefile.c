@@ -53,10 +53,20 @@ static const char **split_list(poa_arena *a, const char *v, size_t *n) {
 
 /* What poagen init decoded from the notice: deadline, action, the figures
  * it quoted, what it asks for and the replies to earlier appeals. */
-static void read_decoded(poa_arena *a, poa_case_info *info, xmlNodePtr notice) {
+unsigned poa_reply_kind(const char *word, size_t len) {
+    /* In POA_REPLY_* bit order. */
     static const char *const kinds[] = {"more-root-cause", "more-actions",
                                         "more-prevention", "documents",
                                         "rejected",        "reinstated"};
+    for (size_t b = 0; b < sizeof kinds / sizeof *kinds; b++) {
+        if (strlen(kinds[b]) == len && memcmp(word, kinds[b], len) == 0) {
+            return 1u << b;
+        }
+    }
+    return 0;
+}
+
+static void read_decoded(poa_arena *a, poa_case_info *info, xmlNodePtr notice) {
     info->notice_deadline = date_attr(a, notice, "deadline");
     info->notice_action = poa_xml_attr_dup(a, notice, "action");
     if (!info->notice_action) {
@@ -90,11 +100,7 @@ static void read_decoded(poa_arena *a, poa_case_info *info, xmlNodePtr notice) {
         size_t nk;
         const char **words = split_list(a, poa_xml_attr_dup(a, k, "kind"), &nk);
         for (size_t w = 0; w < nk; w++) {
-            for (size_t b = 0; b < sizeof kinds / sizeof *kinds; b++) {
-                if (strcmp(words[w], kinds[b]) == 0) {
-                    r->kinds |= 1u << b;
-                }
-            }
+            r->kinds |= poa_reply_kind(words[w], strlen(words[w]));
         }
     }
 }

@@ -22,6 +22,8 @@ const char *const poa_lint_checks[][2] = {
     {"section-order", "required sections out of the order reviewers expect"},
     {"root-cause-figures", "the root cause section quotes no figure"},
     {"action-no-date", "an action taken without a date or number: reviewers want proof"},
+    {"evidence-no-detail",
+     "after a reply asking for documents, an evidence item without a date or number"},
     {"generic-promise", "a generic promise without how, who and how often"},
     {"blame", "blame of buyers, carriers or the marketplace"},
     {"emotional", "emotional, pleading or threatening language"},
@@ -525,6 +527,13 @@ static void check_section_content(run *R, const line_t *lines, size_t n,
         }
         if (now_root) {
             root_figures += count_figures(lines[i].p, lines[i].n);
+        }
+        if ((reply & POA_LINT_REPLY_DOCUMENTS) && sec[i] &&
+            strcmp(sec[i], "evidence") == 0 && is_bullet(&lines[i]) &&
+            !has_digit(lines[i].p, lines[i].n)) {
+            issue(R, "evidence-no-detail", POA_LINT_ERROR, lines[i].no, 1, "%s",
+                  "the reply asked for documents and this one has no date or number — "
+                  "name each document with its date, number or quantity");
         }
         if (sec[i] && strcmp(sec[i], "actions") == 0 && is_bullet(&lines[i]) &&
             !has_digit(lines[i].p, lines[i].n)) {

@@ -93,6 +93,24 @@ contains "$tmp/b/poa.md" "It follows our earlier appeal and your reply of 2026-1
 contains "$tmp/b/poa.md" "- Actions taken: each action now gives the date"
 contains "$tmp/b/poa.md" "- Root cause: each cause now states"
 grep -q "Preventive measures: each measure now" "$tmp/b/poa.md" && fail "prevention not asked for"
+# A reply asking for documents: an evidence item with no date or number is an
+# error, found by generate and by lint --case alike; lint --reply-asked does
+# the same for a draft without its case.
+make_case '\
+    <reply date="2026-11-24" kind="documents">Please provide the documents.</reply>'
+"$bin" generate "$c" -o "$tmp/d" --format md >"$tmp/logd" 2>&1
+contains "$tmp/logd" "error: the reply asked for documents and this one has no date or number"
+"$bin" lint --case "$c" "$tmp/d/poa.md" >"$tmp/lintd" 2>&1
+expect_status 1 $? "lint --case after a documents reply"
+contains "$tmp/lintd" "[evidence-no-detail]"
+"$bin" lint --reply-asked more-actions,documents "$tmp/d/poa.md" >"$tmp/lintr" 2>&1
+expect_status 1 $? "lint --reply-asked documents"
+contains "$tmp/lintr" "[evidence-no-detail]"
+"$bin" lint "$tmp/d/poa.md" >"$tmp/lintn" 2>&1
+grep -qF "[evidence-no-detail]" "$tmp/lintn" && fail "evidence-no-detail without a documents reply"
+"$bin" lint --reply-asked paperwork "$tmp/d/poa.md" >/dev/null 2>"$tmp/lintu"
+expect_status 2 $? "lint --reply-asked with an unknown kind"
+contains "$tmp/lintu" "unknown kind"
 # A Dutch reading copy, section for section.
 "$bin" generate "$sample" -o "$tmp/r" --reading-lang nl 2>"$tmp/logr"
 expect_status 0 $? "generate --reading-lang nl"
