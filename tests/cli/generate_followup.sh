@@ -98,6 +98,12 @@ grep -q "Preventive measures: each measure now" "$tmp/b/poa.md" && fail "prevent
 # the same for a draft without its case.
 make_case '\
     <reply date="2026-11-24" kind="documents">Please provide the documents.</reply>'
+# The sample names every document with a date or a count: no error...
+"$bin" generate "$c" -o "$tmp/d0" --format md >"$tmp/logd0" 2>&1
+grep -qF "[evidence-no-detail]" "$tmp/logd0" && fail "the sample's evidence list is detailed"
+# ... one described vaguely is an error.
+sed -i 's|>List of the 34 late orders[^<]*<|>List of the late orders<|' "$c/case.xml"
+grep -q ">List of the late orders<" "$c/case.xml" || fail "the sample's evidence item changed"
 "$bin" generate "$c" -o "$tmp/d" --format md >"$tmp/logd" 2>&1
 contains "$tmp/logd" "error: the reply asked for documents and this one has no date or number"
 "$bin" lint --case "$c" "$tmp/d/poa.md" >"$tmp/lintd" 2>&1
