@@ -790,6 +790,10 @@ static void section_summary(report *r) {
             window_text(mt, win, sizeof win);
             poa_buf_printf(b, "%s", i ? "; " : "");
             esc(r, poa_ltext_get(&mt->def->name, "en"));
+            /* A metric over all channels can miss on one of them only. */
+            if (mt->def->scope != POA_SCOPE_MFN && strcmp(mt->channel, "all") != 0) {
+                poa_buf_printf(b, ", %s,", channel_name(mt->channel));
+            }
             poa_buf_printf(b, " %s (%lld/%lld, %s; target %s %s)", rate, mt->numerator,
                            mt->denominator, win, target_sign(mt->def), target);
         }
