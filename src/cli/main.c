@@ -985,7 +985,8 @@ int main(int argc, char **argv) {
             for (const char *p = optarg; *p;) {
                 size_t n = strcspn(p, ", ");
                 unsigned bit = n ? poa_reply_kind(p, n) : 0;
-                if (n && !bit) {
+                /* rejected and reinstated are replies, not requests. */
+                if (n && !(bit & 15u)) {
                     return usage_error(
                         "--reply-asked: unknown kind in '%s' (more-root-cause, "
                         "more-actions, more-prevention, documents)",
@@ -993,6 +994,12 @@ int main(int argc, char **argv) {
                 }
                 c.reply_asked |= bit;
                 p += n + (p[n] != '\0');
+            }
+            if (!c.reply_asked) {
+                return usage_error("--reply-asked: name what the reply asked for in '%s' "
+                                   "(more-root-cause, more-actions, more-prevention, "
+                                   "documents)",
+                                   optarg);
             }
             break;
         case 'h':

@@ -50,13 +50,15 @@ static int rebuild(poa_id_index *ix, const poa_order *orders, size_t want) {
     if (cap > (size_t)UINT32_MAX) {
         return -1;
     }
-    free(ix->slots);
-    ix->slots = calloc(cap, sizeof *ix->slots);
-    ix->cap = ix->slots ? cap : 0;
-    if (!ix->slots) {
-        ix->count = 0;
+    /* The new table first: when there is no room for it, the old one stays
+     * whole and the caller can go on or report the failure. */
+    uint32_t *slots = calloc(cap, sizeof *slots);
+    if (!slots) {
         return -1;
     }
+    free(ix->slots);
+    ix->slots = slots;
+    ix->cap = cap;
     for (size_t k = 0; k < ix->count; k++) {
         place(ix, mix(orders[k].id), (uint32_t)k);
     }
@@ -99,10 +101,11 @@ uint32_t poa_id_index_get(const poa_id_index *ix, const poa_order *orders, uint6
 uint32_t poa_id_index_upsert(poa_id_index *ix, const poa_order *orders, uint64_t id,
                              int *inserted) {
     *inserted = 0;
-    if ((ix->count + 1) * LOAD_DEN > ix->cap * LOAD_NUM) {
+    /* At the limit the table is sized for POA_ID_INDEX_MAX and keeps free
+     * slots: known ids are still found, new ones refused below. */
+    if ((ix->count + 1) * LOAD_DEN > ix->cap * LOAD_NUM && ix->count < POA_ID_INDEX_MAX) {
         size_t want = ix->count < 1024 ? 2048 : ix->count + ix->count / 2;
-        if (ix->count >= POA_ID_INDEX_MAX ||
-            rebuild(ix, orders, want < POA_ID_INDEX_MAX ? want : POA_ID_INDEX_MAX) != 0) {
+        if (rebuild(ix, orders, want < POA_ID_INDEX_MAX ? want : POA_ID_INDEX_MAX) != 0) {
             return UINT32_MAX;
         }
     }
@@ -117,6 +120,9 @@ uint32_t poa_id_index_upsert(poa_id_index *ix, const poa_order *orders, uint64_t
         if ((s & ~POS_MASK) == tag && orders[(s & POS_MASK) - 1].id == id) {
             return (s & POS_MASK) - 1;
         }
+    }
+    if (ix->count >= POA_ID_INDEX_MAX) {
+        return UINT32_MAX; /* a position would spill into the tag bits */
     }
     uint32_t pos = (uint32_t)ix->count++;
     ix->slots[i] = tag | (pos + 1);

@@ -458,21 +458,36 @@ static const char **map_sections(const poa_lint_rules *rules, const line_t *line
     return sec;
 }
 
-static int is_bullet(const line_t *l) {
+/* Where a list item's own text starts (after "- ", "* ", "+ ", "1. " or
+ * "1) "), or 0 when the line is no list item. */
+static size_t bullet_text(const line_t *l) {
     size_t i = 0;
     while (i < l->n && l->p[i] == ' ') {
         i++;
     }
     if (i + 1 < l->n && (l->p[i] == '-' || l->p[i] == '*' || l->p[i] == '+') &&
         l->p[i + 1] == ' ') {
-        return 1;
+        return i + 2;
     }
     size_t d = i;
     while (d < l->n && l->p[d] >= '0' && l->p[d] <= '9') {
         d++;
     }
     return d > i && d + 1 < l->n && (l->p[d] == '.' || l->p[d] == ')') &&
-           l->p[d + 1] == ' ';
+                   l->p[d + 1] == ' '
+               ? d + 2
+               : 0;
+}
+
+static int is_bullet(const line_t *l) {
+    return bullet_text(l) != 0;
+}
+
+/* A list item whose own text holds no digit: the number of a numbered
+ * list is not a date or a count. */
+static int item_without_digit(const line_t *l) {
+    size_t at = bullet_text(l);
+    return at && !has_digit(l->p + at, l->n - at);
 }
 
 /* Figures quoted in a line: runs of digits with their separators, so a
@@ -529,14 +544,12 @@ static void check_section_content(run *R, const line_t *lines, size_t n,
             root_figures += count_figures(lines[i].p, lines[i].n);
         }
         if ((reply & POA_LINT_REPLY_DOCUMENTS) && sec[i] &&
-            strcmp(sec[i], "evidence") == 0 && is_bullet(&lines[i]) &&
-            !has_digit(lines[i].p, lines[i].n)) {
+            strcmp(sec[i], "evidence") == 0 && item_without_digit(&lines[i])) {
             issue(R, "evidence-no-detail", POA_LINT_ERROR, lines[i].no, 1, "%s",
                   "the reply asked for documents and this one has no date or number — "
                   "name each document with its date, number or quantity");
         }
-        if (sec[i] && strcmp(sec[i], "actions") == 0 && is_bullet(&lines[i]) &&
-            !has_digit(lines[i].p, lines[i].n)) {
+        if (sec[i] && strcmp(sec[i], "actions") == 0 && item_without_digit(&lines[i])) {
             int asked = (reply & POA_LINT_REPLY_ACTIONS) != 0;
             issue(R, "action-no-date", asked ? POA_LINT_ERROR : POA_LINT_WARNING,
                   lines[i].no, 1, "%s",

@@ -476,7 +476,12 @@ static void section_odr(report *r) {
     long long n = 0;
     for (size_t i = 0; i < c->norders; i++) {
         const poa_order *o = &c->orders[i];
-        if (o->purchase == POA_NO_DAY || o->purchase < mt->from || o->purchase > mt->to) {
+        /* The failed figure may be one channel's (ODR passing over all). */
+        int other_channel =
+            (strcmp(mt->channel, "mfn") == 0 && o->channel != POA_CH_MFN) ||
+            (strcmp(mt->channel, "afn") == 0 && o->channel != POA_CH_AFN);
+        if (other_channel || o->purchase == POA_NO_DAY || o->purchase < mt->from ||
+            o->purchase > mt->to) {
             hit[i] = 0;
             continue;
         }

@@ -112,11 +112,24 @@ contains "$tmp/lintd" "[evidence-no-detail]"
 "$bin" lint --reply-asked more-actions,documents "$tmp/d/poa.md" >"$tmp/lintr" 2>&1
 expect_status 1 $? "lint --reply-asked documents"
 contains "$tmp/lintr" "[evidence-no-detail]"
+# A numbered list's own numbers are no dates or counts.
+sed -e 's/^- List of the late orders$/1. List of the late orders/' \
+    -e 's/^- \(On 2026-11-18 we raised\)/- We raised/' "$tmp/d/poa.md" >"$tmp/numbered.md"
+grep -q "^1. List of the late orders$" "$tmp/numbered.md" || fail "no numbered evidence item"
+"$bin" lint --reply-asked documents "$tmp/numbered.md" >"$tmp/lintnum" 2>&1
+contains "$tmp/lintnum" "[evidence-no-detail]"
+printf '## Actions taken\n\n1. We retrained the dispatch team.\n' >"$tmp/num-action.md"
+"$bin" lint --disable missing-section "$tmp/num-action.md" >"$tmp/lintna" 2>&1
+contains "$tmp/lintna" "[action-no-date]"
 "$bin" lint "$tmp/d/poa.md" >"$tmp/lintn" 2>&1
 grep -qF "[evidence-no-detail]" "$tmp/lintn" && fail "evidence-no-detail without a documents reply"
 "$bin" lint --reply-asked paperwork "$tmp/d/poa.md" >/dev/null 2>"$tmp/lintu"
 expect_status 2 $? "lint --reply-asked with an unknown kind"
 contains "$tmp/lintu" "unknown kind"
+for kinds in "" "," "rejected"; do
+    "$bin" lint --reply-asked "$kinds" "$tmp/d/poa.md" >/dev/null 2>"$tmp/lintu"
+    expect_status 2 $? "lint --reply-asked '$kinds'"
+done
 # A Dutch reading copy, section for section.
 "$bin" generate "$sample" -o "$tmp/r" --reading-lang nl 2>"$tmp/logr"
 expect_status 0 $? "generate --reading-lang nl"

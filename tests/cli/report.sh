@@ -43,6 +43,19 @@ PY
 while IFS= read -r line; do
     contains "$r" "$line"
 done <"$tmp/expect"
+# The order-defect detail counts the channel that failed: its product-line
+# rows add up to the seller-fulfilled window (6/515), not all channels (727).
+python3 - "$tmp/a.json" "$r" <<'PY' || fail "ODR detail counts another channel"
+import json, re, sys
+d = json.load(open(sys.argv[1]))
+page = open(sys.argv[2], encoding="utf-8").read()
+o = [x for x in d["metrics"] if x["id"] == "odr" and x["channel"] == "mfn"][0]
+t = page[page.index('id="tbl-odr-line"'):]
+t = t[:t.index("</table>")]
+rows = re.findall(r"<td>(\d+)</td><td>(\d+)</td>", t)
+assert sum(int(a) for a, _ in rows) == o["numerator"], rows
+assert sum(int(b) for _, b in rows) == o["denominator"], rows
+PY
 # findings in the diagnosis's order
 python3 - "$tmp/a.json" "$r" <<'PY' || fail "findings out of order"
 import json, sys

@@ -14,7 +14,7 @@ run_chrome() {
         --disable-sync --user-data-dir="$(mktemp -d "$tmp/profile-XXXXXX")" "$@"
 }
 run_chrome --enable-logging=stderr --v=0 --screenshot="$tmp/shot.png" \
-    --window-size=1200,2400 "file://$tmp/r.html" >"$tmp/log" 2>&1 ||
+    --window-size=1200,4000 "file://$tmp/r.html" >"$tmp/log" 2>&1 ||
     fail "chromium failed: $(tail -3 "$tmp/log")"
 [ -s "$tmp/shot.png" ] || fail "no screenshot"
 if grep -E 'CONSOLE|Uncaught|net::ERR|Failed to load' "$tmp/log"; then
@@ -64,7 +64,7 @@ for y in range(h):
     rows_with_chart += dark >= 20
     prev = line
 # the what-if bar and the weekday/handling bars fill many rows of the first
-# 2400 pixels; a blank or unstyled page has none
+# 4000 pixels; a blank or unstyled page has none
 assert rows_with_chart >= 40, "only %d rows show chart colour" % rows_with_chart
 assert len(colours) >= 8, "the page is nearly blank"
 print("chart rows:", rows_with_chart)
