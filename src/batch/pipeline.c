@@ -149,7 +149,11 @@ poa_status poa_generate_case(const char *case_path, const char *out_dir,
         }
         poa_unexplained_metric *u = &result->unexplained[result->nunexplained++];
         snprintf(u->id, sizeof u->id, "%s", fm->id);
-        snprintf(u->name, sizeof u->name, "%s", poa_ltext_get(&fm->def->name, "en"));
+        int one = fm->def->scope == POA_SCOPE_ALL && strcmp(fm->channel, "all") != 0;
+        snprintf(u->name, sizeof u->name, "%s%s", poa_ltext_get(&fm->def->name, "en"),
+                 !one                              ? ""
+                 : strcmp(fm->channel, "mfn") == 0 ? " for seller-fulfilled orders"
+                                                   : " for FBA orders");
         poa_day_format(fm->from, u->from);
         poa_day_format(fm->to, u->to);
         poa_format_percent(fm->rate, u->rate, sizeof u->rate);

@@ -66,6 +66,13 @@ static json_t *metric_json(const poa_metric *m, const char *lang) {
     json_object_set_new(o, "id", json_string(m->id));
     json_object_set_new(o, "name", json_string(poa_ltext_get(&m->def->name, lang)));
     json_object_set_new(o, "channel", json_string(m->channel));
+    /* A metric over all channels measured on one of them: templates say
+     * which, since the figure is not the account's whole. */
+    int one = m->def->scope == POA_SCOPE_ALL && strcmp(m->channel, "all") != 0;
+    json_object_set_new(o, "only_mfn",
+                        json_boolean(one && strcmp(m->channel, "mfn") == 0));
+    json_object_set_new(o, "only_afn",
+                        json_boolean(one && strcmp(m->channel, "afn") == 0));
     json_object_set_new(o, "window_days", json_integer(m->window_days));
     json_object_set_new(o, "from", day_or_null(m->from));
     json_object_set_new(o, "to", day_or_null(m->to));

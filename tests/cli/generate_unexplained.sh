@@ -40,6 +40,36 @@ contains "$tmp/out-en/checklist.md" "## Open items"
 contains "$tmp/out-en/checklist.md" "- [ ] **Pre-fulfilment Cancel Rate** 12.5% (5/40, 2026-11-13 – 2026-11-19; target under 2.5%): The plan does not address this failed metric"
 contains "$tmp/out-zh/checklist.md" "## 待处理事项"
 contains "$tmp/out-zh/checklist.md" "**配送前取消率** 12.5%"
+# A metric over all channels that fails on one only is named with its
+# channel: 300 seller-fulfilled and 100 FBA orders of 2026-09-20, 1-star
+# feedback ("Bad.", no theme) on FBA orders 301 and 302. ODR over all
+# channels 2/400 = 0.5 % passes; FBA 2/100 = 2.0 % fails, unexplained.
+mkdir -p "$tmp/afn"
+cp "$src/samples/late-shipment/case.xml" "$tmp/afn/"
+{
+    orders_head
+    i=0
+    while [ $i -lt 400 ]; do
+        i=$((i + 1))
+        ch=Merchant
+        [ $i -gt 300 ] && ch=Amazon
+        order_row $i 2026-09-20 $ch SKU-1 2026-09-21 2026-09-20
+    done
+} >"$tmp/afn/orders.txt"
+printf 'Date\tRating\tComments\tYour Response\tOrder ID\tRater Email\n25/09/26\t1\tBad.\t\t202-0000301-0000301\t\n25/09/26\t1\tBad.\t\t202-0000302-0000302\t\n' >"$tmp/afn/feedback.txt"
+"$bin" analyze "$tmp/afn" --as-of 2026-11-20 --format json >"$tmp/afn.json" || fail "analyze afn"
+python3 -c "
+import json
+a=json.load(open('$tmp/afn.json'))
+odr={m['channel']:m for m in a['metrics'] if m['id']=='odr'}
+assert (odr['all']['numerator'],odr['all']['denominator'],odr['all']['status'])==(2,400,'pass'), odr['all']
+assert (odr['afn']['numerator'],odr['afn']['denominator'],odr['afn']['status'])==(2,100,'fail'), odr['afn']
+assert a['unexplained']==['odr'], a['unexplained']
+" || fail "the case does not fail ODR on FBA only"
+"$bin" generate "$tmp/afn" --as-of 2026-11-20 -o "$tmp/out-afn" --format md,checklist 2>"$tmp/log-afn"
+expect_status 0 $? "afn: generate"
+contains "$tmp/log-afn" "warning: the Order Defect Rate for FBA orders (odr) failed: 2.0 %, 2/100"
+contains "$tmp/out-afn/checklist.md" "- [ ] **Order Defect Rate (FBA orders)** 2.0% (2/100,"
 # The sample explains every failed metric: no warning, no open items.
 "$bin" generate "$src/samples/late-shipment" -o "$tmp/sample" --format md,checklist 2>"$tmp/log-sample"
 expect_status 0 $? "sample: generate"

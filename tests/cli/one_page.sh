@@ -4,15 +4,15 @@
 mkdir -p "$tmp/case"
 cp "$src/samples/late-shipment/case.xml" "$tmp/case/"
 {
-    printf 'amazon-order-id\tpurchase-date\torder-status\tfulfillment-channel\tsku\tlatest-ship-date\tship-date\tcarrier\ttracking-number\n'
+    orders_head
     i=0
     while [ $i -lt 100 ]; do
         i=$((i + 1))
-        printf '202-%07d-%07d\t2026-11-10T10:00:00+00:00\tShipped\tMerchant\tSKU-1\t2026-11-11\t2026-11-10\tRoyal Mail\tAB%09dGB\n' $i $i $i
+        order_row $i 2026-11-10 Merchant SKU-1 2026-11-11 2026-11-10
     done
     while [ $i -lt 112 ]; do
         i=$((i + 1))
-        printf '202-%07d-%07d\t2026-11-10T10:00:00+00:00\tShipped\tMerchant\tSKU-2\t2026-11-11\t2026-11-12\tRoyal Mail\tAB%09dGB\n' $i $i $i
+        order_row $i 2026-11-10 Merchant SKU-2 2026-11-11 2026-11-12
     done
 } >"$tmp/case/orders.txt"
 "$bin" analyze "$tmp/case" --as-of 2026-11-20 --format json >"$tmp/a.json" || fail "analyze"
