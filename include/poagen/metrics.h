@@ -90,6 +90,18 @@ int poa_order_late(const poa_order *o, int32_t as_of);
  * (by promised day) is the caller's to test. */
 int poa_order_delivery_late(const poa_order *o, int32_t as_of);
 
+/* Does an order belong to a result's channel ("all", "mfn", "afn")? */
+int poa_order_in_channel(const poa_order *o, const char *channel);
+
+/* One order against an LSR or OTDR window from..to, exactly as the metric
+ * counts it: 1 late, 0 on time, -1 not in the denominator (for LSR: not
+ * seller-fulfilled, cancelled, latest ship day outside the window or not
+ * yet judgeable; for OTDR: promised day outside the window, or as
+ * poa_order_delivery_late). Diagnose and the report count with these so
+ * their figures add up to the metric's. */
+int poa_order_lsr_verdict(const poa_order *o, int32_t from, int32_t to, int32_t as_of);
+int poa_order_otdr_verdict(const poa_order *o, int32_t from, int32_t to, int32_t as_of);
+
 /* Does a figure differ from the report's rate beyond rounding: further
  * than half a unit of the last digit of the shortest decimal that reads
  * back as the report's value? */

@@ -390,6 +390,38 @@ static int offday_order(const poa_marketplace *mp, int32_t purchase, int32_t lat
     return off;
 }
 
+/* The carrier behind most of `late` late items (late_carrier, per carrier
+ * index) and how much likelier its items were to be late than the other
+ * carriers' (all_carrier: every judged item); with_count adds how many
+ * items it carried. Nothing when no late item has a known carrier. */
+static void put_top_carrier(poa_figures *f, const poa_case *c,
+                            const long long *late_carrier, const long long *all_carrier,
+                            long long late, int with_count) {
+    long t = late_carrier ? top_index(late_carrier, c->ncarriers) : -1;
+    if (t < 0 || !all_carrier) {
+        return;
+    }
+    long long other_all = 0, other_late = 0;
+    for (size_t k = 0; k < c->ncarriers; k++) {
+        if ((long)k != t) {
+            other_all += all_carrier[k];
+            other_late += late_carrier[k];
+        }
+    }
+    double rate = ratio(late_carrier[t], all_carrier[t]);
+    double other = ratio(other_late, other_all);
+    put_text(f, "top_carrier", c->carriers[t]);
+    put(f, "top_carrier_late", (double)late_carrier[t], 1);
+    put(f, "top_carrier_share", ratio(late_carrier[t], late), 0);
+    if (with_count) {
+        put(f, "top_carrier_shipments", (double)all_carrier[t], 1);
+    }
+    put(f, "top_carrier_rate", rate, 0);
+    put(f, "other_carrier_rate", other, 0);
+    /* With a single carrier there is nothing to compare: no lift. */
+    put(f, "top_carrier_lift", other_all == 0 ? 0 : other > 0 ? rate / other : 99, 0);
+}
+
 /* Late shipments: the handling-time distribution of late and on-time
  * orders, weekday and holiday clustering, late confirmation of parcels
  * that left on time versus late dispatch, and the SKU, product line and
@@ -408,12 +440,7 @@ static void lsr_drivers(const poa_case *c, const poa_data *d, const poa_metric *
     long long *all_carrier = calloc(nc, sizeof *all_carrier);
     for (size_t i = 0; i < c->norders; i++) {
         const poa_order *o = &c->orders[i];
-        if (o->channel != POA_CH_MFN || o->status == POA_ORDER_CANCELLED ||
-            o->latest_ship == POA_NO_DAY || o->latest_ship < m->from ||
-            o->latest_ship > m->to) {
-            continue;
-        }
-        int is_late = poa_order_late(o, as_of);
+        int is_late = poa_order_lsr_verdict(o, m->from, m->to, as_of);
         if (is_late < 0) {
             continue;
         }
@@ -523,25 +550,7 @@ static void lsr_drivers(const poa_case *c, const poa_data *d, const poa_metric *
         put(f, "top_line_late", (double)by_line[t], 1);
         put(f, "top_line_share", ratio(by_line[t], late), 0);
     }
-    t = late_carrier ? top_index(late_carrier, c->ncarriers) : -1;
-    if (t >= 0 && all_carrier) {
-        long long other_all = 0, other_late = 0;
-        for (size_t k = 0; k < c->ncarriers; k++) {
-            if ((long)k != t) {
-                other_all += all_carrier[k];
-                other_late += late_carrier[k];
-            }
-        }
-        double rate = ratio(late_carrier[t], all_carrier[t]);
-        double other = ratio(other_late, other_all);
-        put_text(f, "top_carrier", c->carriers[t]);
-        put(f, "top_carrier_late", (double)late_carrier[t], 1);
-        put(f, "top_carrier_share", ratio(late_carrier[t], late), 0);
-        put(f, "top_carrier_rate", rate, 0);
-        put(f, "other_carrier_rate", other, 0);
-        /* With a single carrier there is nothing to compare: no lift. */
-        put(f, "top_carrier_lift", other_all == 0 ? 0 : other > 0 ? rate / other : 99, 0);
-    }
+    put_top_carrier(f, c, late_carrier, all_carrier, late, 0);
     free(by_sku);
     free(by_line);
     free(late_carrier);
@@ -663,13 +672,8 @@ static void odr_drivers(const poa_case *c, const poa_data *d, const poa_metric *
             continue;
         }
         const poa_order *o = poa_case_order(c, fb->order_id);
-        if (!o || o->purchase < m->from || o->purchase > m->to) {
-            continue;
-        }
-        if (strcmp(m->channel, "mfn") == 0 && o->channel != POA_CH_MFN) {
-            continue;
-        }
-        if (strcmp(m->channel, "afn") == 0 && o->channel != POA_CH_AFN) {
+        if (!o || o->purchase < m->from || o->purchase > m->to ||
+            !poa_order_in_channel(o, m->channel)) {
             continue;
         }
         size_t k = (size_t)(o - c->orders);
@@ -697,8 +701,7 @@ static void odr_drivers(const poa_case *c, const poa_data *d, const poa_metric *
         }
         const poa_order *o = poa_case_order(c, cl->order_id);
         if (!o || o->purchase < m->from || o->purchase > m->to ||
-            (strcmp(m->channel, "mfn") == 0 && o->channel != POA_CH_MFN) ||
-            (strcmp(m->channel, "afn") == 0 && o->channel != POA_CH_AFN)) {
+            !poa_order_in_channel(o, m->channel)) {
             continue;
         }
         size_t k = (size_t)(o - c->orders);
@@ -860,11 +863,7 @@ static void otdr_drivers(const poa_case *c, const poa_metric *m, int32_t as_of,
          late_carrier && all_carrier && days_late && promised && actual && i < c->norders;
          i++) {
         const poa_order *o = &c->orders[i];
-        if (o->promised_delivery == POA_NO_DAY || o->promised_delivery < m->from ||
-            o->promised_delivery > m->to) {
-            continue;
-        }
-        int is_late = poa_order_delivery_late(o, as_of);
+        int is_late = poa_order_otdr_verdict(o, m->from, m->to, as_of);
         if (is_late < 0) {
             continue;
         }
@@ -914,26 +913,7 @@ static void otdr_drivers(const poa_case *c, const poa_metric *m, int32_t as_of,
         put(f, "transit_actual_days", a, 1);
         put(f, "transit_gap_days", a - p, 1);
     }
-    long t = late_carrier ? top_index(late_carrier, c->ncarriers) : -1;
-    if (t >= 0 && all_carrier) {
-        long long other_all = 0, other_late = 0;
-        for (size_t k = 0; k < c->ncarriers; k++) {
-            if ((long)k != t) {
-                other_all += all_carrier[k];
-                other_late += late_carrier[k];
-            }
-        }
-        double rate = ratio(late_carrier[t], all_carrier[t]);
-        double other = ratio(other_late, other_all);
-        put_text(f, "top_carrier", c->carriers[t]);
-        put(f, "top_carrier_late", (double)late_carrier[t], 1);
-        put(f, "top_carrier_share", ratio(late_carrier[t], late), 0);
-        put(f, "top_carrier_shipments", (double)all_carrier[t], 1);
-        put(f, "top_carrier_rate", rate, 0);
-        put(f, "other_carrier_rate", other, 0);
-        /* With a single carrier there is nothing to compare: no lift. */
-        put(f, "top_carrier_lift", other_all == 0 ? 0 : other > 0 ? rate / other : 99, 0);
-    }
+    put_top_carrier(f, c, late_carrier, all_carrier, late, 1);
     free(late_carrier);
     free(all_carrier);
     free(days_late);
@@ -1033,11 +1013,7 @@ static void otdr_what_if(const poa_case *c, const poa_metric *m, int32_t as_of,
     long long num = 0, den = 0;
     for (size_t i = 0; i < c->norders; i++) {
         const poa_order *o = &c->orders[i];
-        if (o->promised_delivery == POA_NO_DAY || o->promised_delivery < m->from ||
-            o->promised_delivery > m->to) {
-            continue;
-        }
-        int late = poa_order_delivery_late(o, as_of);
+        int late = poa_order_otdr_verdict(o, m->from, m->to, as_of);
         if (late < 0) {
             continue;
         }

@@ -33,12 +33,7 @@ void poa_what_if_weekend_dispatch(const poa_case *c, const poa_metric *m, int32_
     long long num = 0, den = 0;
     for (size_t i = 0; i < c->norders; i++) {
         const poa_order *o = &c->orders[i];
-        if (o->channel != POA_CH_MFN || o->status == POA_ORDER_CANCELLED ||
-            o->latest_ship == POA_NO_DAY || o->latest_ship < m->from ||
-            o->latest_ship > m->to) {
-            continue;
-        }
-        int late = poa_order_late(o, as_of);
+        int late = poa_order_lsr_verdict(o, m->from, m->to, as_of);
         if (late < 0) {
             continue;
         }

@@ -79,6 +79,23 @@ int poa_order_delivery_late(const poa_order *o, int32_t as_of) {
     return !(delivered && o->delivery <= o->promised_delivery);
 }
 
+int poa_order_in_channel(const poa_order *o, const char *channel) {
+    return in_channel(o->channel, channel);
+}
+
+int poa_order_lsr_verdict(const poa_order *o, int32_t from, int32_t to, int32_t as_of) {
+    if (o->channel != POA_CH_MFN || o->status == POA_ORDER_CANCELLED ||
+        !in_window(o->latest_ship, from, to)) {
+        return -1;
+    }
+    return poa_order_late(o, as_of);
+}
+
+int poa_order_otdr_verdict(const poa_order *o, int32_t from, int32_t to, int32_t as_of) {
+    return in_window(o->promised_delivery, from, to) ? poa_order_delivery_late(o, as_of)
+                                                     : -1;
+}
+
 int poa_cancel_buyer_requested(const poa_case *c, const poa_order *o) {
     if (o->cancelled_by == POA_BY_BUYER) {
         return 1;
@@ -129,23 +146,12 @@ static int verdict(const ctx *x, int kind, size_t i, int32_t from, int32_t to,
         }
         return 1;
     case K_LSR: {
-        if (o->channel != POA_CH_MFN || o->status == POA_ORDER_CANCELLED) {
-            return -1;
+        if (t && o->channel == POA_CH_MFN && o->status != POA_ORDER_CANCELLED &&
+            o->latest_ship == POA_NO_DAY) {
+            t->no_date++;
         }
-        if (o->latest_ship == POA_NO_DAY) {
-            if (t) {
-                t->no_date++;
-            }
-            return -1;
-        }
-        if (!in_window(o->latest_ship, from, to)) {
-            return -1;
-        }
-        int late = poa_order_late(o, x->as_of);
-        if (late < 0) {
-            return -1;
-        }
-        if (late && t && (o->ship == POA_NO_DAY || o->ship > x->as_of)) {
+        int late = poa_order_lsr_verdict(o, from, to, x->as_of);
+        if (late > 0 && t && (o->ship == POA_NO_DAY || o->ship > x->as_of)) {
             t->overdue++;
         }
         return late;
@@ -160,10 +166,7 @@ static int verdict(const ctx *x, int kind, size_t i, int32_t from, int32_t to,
         return o->tracking == POA_TRACKING_VALID ||
                o->tracking == POA_TRACKING_UNKNOWN_CARRIER;
     case K_OTDR: {
-        if (!in_window(o->promised_delivery, from, to)) {
-            return -1;
-        }
-        int late = poa_order_delivery_late(o, x->as_of);
+        int late = poa_order_otdr_verdict(o, from, to, x->as_of);
         return late < 0 ? -1 : !late;
     }
     default:

@@ -290,12 +290,7 @@ static void section_lsr(report *r) {
     long long nlate = 0, nall = 0, scans = 0;
     for (size_t i = 0; i < c->norders; i++) {
         const poa_order *o = &c->orders[i];
-        if (o->channel != POA_CH_MFN || o->status == POA_ORDER_CANCELLED ||
-            o->latest_ship == POA_NO_DAY || o->latest_ship < mt->from ||
-            o->latest_ship > mt->to) {
-            continue;
-        }
-        int is_late = poa_order_late(o, r->m->as_of);
+        int is_late = poa_order_lsr_verdict(o, mt->from, mt->to, r->m->as_of);
         if (is_late < 0) {
             continue;
         }
@@ -477,11 +472,8 @@ static void section_odr(report *r) {
     for (size_t i = 0; i < c->norders; i++) {
         const poa_order *o = &c->orders[i];
         /* The failed figure may be one channel's (ODR passing over all). */
-        int other_channel =
-            (strcmp(mt->channel, "mfn") == 0 && o->channel != POA_CH_MFN) ||
-            (strcmp(mt->channel, "afn") == 0 && o->channel != POA_CH_AFN);
-        if (other_channel || o->purchase == POA_NO_DAY || o->purchase < mt->from ||
-            o->purchase > mt->to) {
+        if (!poa_order_in_channel(o, mt->channel) || o->purchase == POA_NO_DAY ||
+            o->purchase < mt->from || o->purchase > mt->to) {
             hit[i] = 0;
             continue;
         }
