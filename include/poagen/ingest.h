@@ -10,6 +10,7 @@
 
 #include "poagen/arena.h"
 #include "poagen/data.h"
+#include "poagen/date.h"
 #include "poagen/error.h"
 
 typedef enum { POA_CH_UNKNOWN = 0, POA_CH_MFN = 1, POA_CH_AFN = 2 } poa_channel;
@@ -124,6 +125,31 @@ typedef struct {
     const char *status; /* NORMAL AT_RISK DEACTIVATED SUSPENDED ... as written */
 } poa_report_status;
 
+/* How an order is kept: five words instead of poa_order's 48 bytes, so a
+ * case holds millions of orders in little memory. Read one with
+ * poa_case_order_at. The id takes w[0] (low) and w[1] (high); then
+ *   w[2]: first SKU (24 bits, all ones: none) | carrier (5 bits, 31: none)
+ *         | tracking (2 bits) | spilled (1 bit)
+ *   w[3]: purchase day (16 bits, 0xFFFF: none) | latest ship (7) | ship (7)
+ *         | channel (2)
+ *   w[4]: first scan (7) | promised delivery (7) | delivery (7)
+ *         | product line (6 bits, 63: none) | status (3) | cancelled by (2)
+ * The other days are 7-bit offsets from the purchase day (day - purchase
+ * + POA_REC_DAY_BIAS, 127: none). An order that does not fit — a day more
+ * than 118 days after its purchase, a 31st carrier, a 63rd product line, a
+ * cancel reason — is "spilled": kept whole in a side table. */
+typedef struct {
+    uint32_t w[5];
+} poa_order_rec;
+
+#define POA_REC_NO_SKU 0xFFFFFFu
+#define POA_REC_NO_CARRIER 31u
+#define POA_REC_NO_LINE 63u
+#define POA_REC_NO_PURCHASE 0xFFFFu
+#define POA_REC_NO_REL 127u
+#define POA_REC_DAY_BIAS 8
+#define POA_REC_SPILLED 0x80000000u
+
 /* An order's SKU beyond its first (orders with several items). */
 typedef struct {
     uint32_t order; /* index into poa_case.orders */
@@ -216,8 +242,9 @@ typedef struct {
     const char *dir;
     poa_case_info info;
     const poa_marketplace *marketplace; /* NULL: UTC, English, CP1252 */
-    poa_order *orders;
+    poa_order_rec *order_recs;          /* read with poa_case_order_at */
     size_t norders;
+    void *spilled; /* private: orders kept whole (see poa_order_rec) */
     poa_order_sku *order_skus;
     size_t norder_skus;
     poa_feedback *feedback;
@@ -265,22 +292,46 @@ poa_status poa_case_load(poa_case **out, const char *path, const poa_data *data,
                          const poa_ingest_options *opt, poa_error *err);
 void poa_case_free(poa_case *c);
 
-/* The order with this id, or NULL. */
-const poa_order *poa_case_order(const poa_case *c, uint64_t id);
-/* A fact from case.xml, or NULL. */
-const char *poa_case_fact(const poa_case *c, const char *name);
+/* The position of the order with this id (for poa_case_order_at), or
+ * SIZE_MAX when the case has no such order. */
+size_t poa_case_order_pos(const poa_case *c, uint64_t id);
 
-/* A date as the case's files write it: ISO 8601 (with or without time and
- * offset) or the marketplace's local day format. Returns 0, -1 when not a
- * date (*col: 1-based offset of the first bad character), -2 when
- * ambiguous (day/month order unknown without a marketplace). */
-int poa_case_parse_day(const poa_case *c, const char *s, size_t n, int *day,
-                       unsigned *col);
+/* A spilled order (see poa_order_rec); poa_case_order_at calls it. */
+poa_order poa_case_spilled_order(const poa_case *c, size_t i);
 
-/* Pack "408-4870009-9733125" (any 17 digits with dashes) into 64 bits;
- * 0 when the text is not such an id. */
-uint64_t poa_order_id_pack(const char *s, size_t n);
-/* Unpack into "NNN-NNNNNNN-NNNNNNN" (20 bytes with NUL). */
-void poa_order_id_format(uint64_t id, char out[20]);
+static inline int32_t poa_rec_day_(uint32_t purchase, uint32_t rel) {
+    return purchase == POA_REC_NO_PURCHASE || rel == POA_REC_NO_REL
+               ? POA_NO_DAY
+               : (int32_t)purchase + (int32_t)rel - POA_REC_DAY_BIAS;
+}
+
+/* The order at position i < c->norders. Inline: metrics and diagnose read
+ * every order several times. */
+static inline poa_order poa_case_order_at(const poa_case *c, size_t i) {
+    const poa_order_rec *r = &c->order_recs[i];
+    uint32_t w2 = r->w[2], w3 = r->w[3], w4 = r->w[4];
+    if (w2 & POA_REC_SPILLED) {
+        return poa_case_spilled_order(c, i);
+    }
+    poa_order o;
+    uint32_t p = w3 & 0xFFFFu, sku = w2 & POA_REC_NO_SKU, car = w2 >> 24 & 31u;
+    uint32_t line = w4 >> 21 & 63u;
+    o.id = (uint64_t)r->w[1] << 32 | r->w[0];
+    o.purchase = p == POA_REC_NO_PURCHASE ? POA_NO_DAY : (int32_t)p;
+    o.latest_ship = poa_rec_day_(p, w3 >> 16 & 127u);
+    o.ship = poa_rec_day_(p, w3 >> 23 & 127u);
+    o.first_scan = poa_rec_day_(p, w4 & 127u);
+    o.promised_delivery = poa_rec_day_(p, w4 >> 7 & 127u);
+    o.delivery = poa_rec_day_(p, w4 >> 14 & 127u);
+    o.sku = sku == POA_REC_NO_SKU ? UINT32_MAX : sku;
+    o.product_line = line == POA_REC_NO_LINE ? 0xFFFF : (uint16_t)line;
+    o.carrier = car == POA_REC_NO_CARRIER ? 0xFFFF : (uint16_t)car;
+    o.cancel_reason = 0xFFFF;
+    o.channel = (uint8_t)(w3 >> 30);
+    o.status = (uint8_t)(w4 >> 27 & 7u);
+    o.cancelled_by = (uint8_t)(w4 >> 30);
+    o.tracking = (uint8_t)(w2 >> 29 & 3u);
+    return o;
+}
 
 #endif

@@ -439,7 +439,7 @@ static void lsr_drivers(const poa_case *c, const poa_data *d, const poa_metric *
     long long *late_carrier = calloc(nc, sizeof *late_carrier);
     long long *all_carrier = calloc(nc, sizeof *all_carrier);
     for (size_t i = 0; i < c->norders; i++) {
-        const poa_order *o = &c->orders[i];
+        const poa_order ord = poa_case_order_at(c, i), *o = &ord;
         int is_late = poa_order_lsr_verdict(o, m->from, m->to, as_of);
         if (is_late < 0) {
             continue;
@@ -517,7 +517,7 @@ static void lsr_drivers(const poa_case *c, const poa_data *d, const poa_metric *
     {
         long long weekend_all = 0;
         for (size_t i = 0; i < c->norders; i++) {
-            const poa_order *o = &c->orders[i];
+            const poa_order ord = poa_case_order_at(c, i), *o = &ord;
             if (o->channel == POA_CH_MFN && o->status != POA_ORDER_CANCELLED &&
                 o->latest_ship != POA_NO_DAY && o->latest_ship >= m->from &&
                 o->latest_ship <= m->to && o->purchase != POA_NO_DAY &&
@@ -588,7 +588,7 @@ static void cr_drivers(const poa_case *c, const poa_metric *m, poa_figures *f) {
     long long *by_sku = calloc(ns, sizeof *by_sku);
     long long *by_line = calloc(nl, sizeof *by_line);
     for (size_t i = 0; i < c->norders; i++) {
-        const poa_order *o = &c->orders[i];
+        const poa_order ord = poa_case_order_at(c, i), *o = &ord;
         if (o->channel != POA_CH_MFN || o->purchase == POA_NO_DAY ||
             o->purchase < m->from || o->purchase > m->to ||
             o->status != POA_ORDER_CANCELLED || poa_cancel_buyer_requested(c, o)) {
@@ -671,12 +671,15 @@ static void odr_drivers(const poa_case *c, const poa_data *d, const poa_metric *
         if (fb->rating > 2 || fb->removed || fb->day > as_of) {
             continue;
         }
-        const poa_order *o = poa_case_order(c, fb->order_id);
-        if (!o || o->purchase < m->from || o->purchase > m->to ||
+        size_t k = poa_case_order_pos(c, fb->order_id);
+        if (k == SIZE_MAX) {
+            continue;
+        }
+        const poa_order ord = poa_case_order_at(c, k), *o = &ord;
+        if (o->purchase < m->from || o->purchase > m->to ||
             !poa_order_in_channel(o, m->channel)) {
             continue;
         }
-        size_t k = (size_t)(o - c->orders);
         unsigned long long bits =
             fb->comment ? poa_themes_classify(th, fb->comment, strlen(fb->comment)) : 0;
         seen[k] |= bits;
@@ -699,12 +702,15 @@ static void odr_drivers(const poa_case *c, const poa_data *d, const poa_metric *
         if (cl->day > as_of || cl->reason == 0xFFFF) {
             continue;
         }
-        const poa_order *o = poa_case_order(c, cl->order_id);
-        if (!o || o->purchase < m->from || o->purchase > m->to ||
+        size_t k = poa_case_order_pos(c, cl->order_id);
+        if (k == SIZE_MAX) {
+            continue;
+        }
+        const poa_order ord = poa_case_order_at(c, k), *o = &ord;
+        if (o->purchase < m->from || o->purchase > m->to ||
             !poa_order_in_channel(o, m->channel)) {
             continue;
         }
-        size_t k = (size_t)(o - c->orders);
         const char *reason = c->reasons[cl->reason];
         unsigned long long bits = poa_themes_classify(th, reason, strlen(reason));
         if (not_received >= 0 && (bits & (1ULL << not_received)) &&
@@ -770,7 +776,7 @@ static void vtr_drivers(const poa_case *c, const poa_metric *m, poa_figures *f) 
     long long *bad = calloc(nc, sizeof *bad);
     long long shipments = 0, miss = 0, badfmt = 0, unknown = 0;
     for (size_t i = 0; tracked && missing && bad && i < c->norders; i++) {
-        const poa_order *o = &c->orders[i];
+        const poa_order ord = poa_case_order_at(c, i), *o = &ord;
         if (o->channel != POA_CH_MFN || o->ship == POA_NO_DAY || o->ship < m->from ||
             o->ship > m->to) {
             continue;
@@ -862,7 +868,7 @@ static void otdr_drivers(const poa_case *c, const poa_metric *m, int32_t as_of,
     for (size_t i = 0;
          late_carrier && all_carrier && days_late && promised && actual && i < c->norders;
          i++) {
-        const poa_order *o = &c->orders[i];
+        const poa_order ord = poa_case_order_at(c, i), *o = &ord;
         int is_late = poa_order_otdr_verdict(o, m->from, m->to, as_of);
         if (is_late < 0) {
             continue;
@@ -945,7 +951,7 @@ static void lsr_what_if_handling(const poa_case *c, const poa_metric *m, int32_t
                                  int days, poa_what_if *w) {
     long long num = 0, den = 0;
     for (size_t i = 0; i < c->norders; i++) {
-        const poa_order *o = &c->orders[i];
+        const poa_order ord = poa_case_order_at(c, i), *o = &ord;
         if (o->channel != POA_CH_MFN || o->status == POA_ORDER_CANCELLED ||
             o->latest_ship == POA_NO_DAY) {
             continue;
@@ -980,7 +986,7 @@ static void lsr_what_if_confirm_on_scan(const poa_case *c, const poa_metric *m,
                                         int32_t as_of, poa_what_if *w) {
     long long num = 0, den = 0;
     for (size_t i = 0; i < c->norders; i++) {
-        const poa_order *o = &c->orders[i];
+        const poa_order ord = poa_case_order_at(c, i), *o = &ord;
         if (o->channel != POA_CH_MFN || o->status == POA_ORDER_CANCELLED ||
             o->latest_ship == POA_NO_DAY || o->latest_ship < m->from ||
             o->latest_ship > m->to) {
@@ -1012,7 +1018,7 @@ static void otdr_what_if(const poa_case *c, const poa_metric *m, int32_t as_of,
                          int transit_days, int dispatch_on_time, poa_what_if *w) {
     long long num = 0, den = 0;
     for (size_t i = 0; i < c->norders; i++) {
-        const poa_order *o = &c->orders[i];
+        const poa_order ord = poa_case_order_at(c, i), *o = &ord;
         int late = poa_order_otdr_verdict(o, m->from, m->to, as_of);
         if (late < 0) {
             continue;

@@ -32,7 +32,7 @@ void poa_what_if_weekend_dispatch(const poa_case *c, const poa_metric *m, int32_
                                   poa_what_if *w) {
     long long num = 0, den = 0;
     for (size_t i = 0; i < c->norders; i++) {
-        const poa_order *o = &c->orders[i];
+        const poa_order ord = poa_case_order_at(c, i), *o = &ord;
         int late = poa_order_lsr_verdict(o, m->from, m->to, as_of);
         if (late < 0) {
             continue;
@@ -64,7 +64,7 @@ static int out_of_stock(const char *reason) {
 void poa_what_if_stock_synced(const poa_case *c, const poa_metric *m, poa_what_if *w) {
     long long num = 0, den = 0;
     for (size_t i = 0; i < c->norders; i++) {
-        const poa_order *o = &c->orders[i];
+        const poa_order ord = poa_case_order_at(c, i), *o = &ord;
         if (o->channel != POA_CH_MFN || o->purchase == POA_NO_DAY ||
             o->purchase < m->from || o->purchase > m->to) {
             continue;

@@ -25,6 +25,10 @@ static size_t home(uint64_t h, size_t cap) {
     return (size_t)(((h >> 32) * (uint64_t)cap) >> 32);
 }
 
+static uint64_t rec_id(const poa_order_rec *r) {
+    return (uint64_t)r->w[1] << 32 | r->w[0];
+}
+
 static uint32_t tag_of(uint64_t h) {
     return (uint32_t)(h & 31u) << POS_BITS;
 }
@@ -45,7 +49,7 @@ static void place(poa_id_index *ix, uint64_t h, uint32_t pos) {
 
 /* A table for `want` orders, refilled from orders[0..count). The old table
  * goes first, so growing never holds two of them. */
-static int rebuild(poa_id_index *ix, const poa_order *orders, size_t want) {
+static int rebuild(poa_id_index *ix, const poa_order_rec *orders, size_t want) {
     size_t cap = want / LOAD_NUM * LOAD_DEN + 64;
     if (cap > (size_t)UINT32_MAX) {
         return -1;
@@ -60,12 +64,12 @@ static int rebuild(poa_id_index *ix, const poa_order *orders, size_t want) {
     ix->slots = slots;
     ix->cap = cap;
     for (size_t k = 0; k < ix->count; k++) {
-        place(ix, mix(orders[k].id), (uint32_t)k);
+        place(ix, mix(rec_id(&orders[k])), (uint32_t)k);
     }
     return 0;
 }
 
-int poa_id_index_reserve(poa_id_index *ix, const poa_order *orders, size_t expected) {
+int poa_id_index_reserve(poa_id_index *ix, const poa_order_rec *orders, size_t expected) {
     if (expected > POA_ID_INDEX_MAX) {
         expected = POA_ID_INDEX_MAX;
     }
@@ -81,7 +85,8 @@ void poa_id_index_prefetch(const poa_id_index *ix, uint64_t id) {
     }
 }
 
-uint32_t poa_id_index_get(const poa_id_index *ix, const poa_order *orders, uint64_t id) {
+uint32_t poa_id_index_get(const poa_id_index *ix, const poa_order_rec *orders,
+                          uint64_t id) {
     if (!ix->cap) {
         return UINT32_MAX;
     }
@@ -92,13 +97,13 @@ uint32_t poa_id_index_get(const poa_id_index *ix, const poa_order *orders, uint6
         if (!s) {
             return UINT32_MAX;
         }
-        if ((s & ~POS_MASK) == tag && orders[(s & POS_MASK) - 1].id == id) {
+        if ((s & ~POS_MASK) == tag && rec_id(&orders[(s & POS_MASK) - 1]) == id) {
             return (s & POS_MASK) - 1;
         }
     }
 }
 
-uint32_t poa_id_index_upsert(poa_id_index *ix, const poa_order *orders, uint64_t id,
+uint32_t poa_id_index_upsert(poa_id_index *ix, const poa_order_rec *orders, uint64_t id,
                              int *inserted) {
     *inserted = 0;
     /* At the limit the table is sized for POA_ID_INDEX_MAX and keeps free
@@ -117,7 +122,7 @@ uint32_t poa_id_index_upsert(poa_id_index *ix, const poa_order *orders, uint64_t
         if (!s) {
             break;
         }
-        if ((s & ~POS_MASK) == tag && orders[(s & POS_MASK) - 1].id == id) {
+        if ((s & ~POS_MASK) == tag && rec_id(&orders[(s & POS_MASK) - 1]) == id) {
             return (s & POS_MASK) - 1;
         }
     }
@@ -128,6 +133,74 @@ uint32_t poa_id_index_upsert(poa_id_index *ix, const poa_order *orders, uint64_t
     ix->slots[i] = tag | (pos + 1);
     *inserted = 1;
     return pos;
+}
+
+void poa_spill_free(poa_spill_map *m) {
+    free(m->slots);
+    free(m->items);
+    free(m->pos);
+    memset(m, 0, sizeof *m);
+}
+
+poa_order *poa_spill_find(const poa_spill_map *m, uint32_t pos) {
+    if (!m->cap) {
+        return NULL;
+    }
+    for (size_t i = mix(pos) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+        uint32_t s = m->slots[i];
+        if (!s) {
+            return NULL;
+        }
+        if (m->pos[s - 1] == pos) {
+            return &m->items[s - 1];
+        }
+    }
+}
+
+poa_order *poa_spill_put(poa_spill_map *m, uint32_t pos) {
+    poa_order *o = poa_spill_find(m, pos);
+    if (o) {
+        return o;
+    }
+    if ((m->count + 1) * 2 > m->cap) {
+        size_t cap = m->cap ? m->cap * 2 : 64;
+        uint32_t *slots = calloc(cap, sizeof *slots);
+        if (!slots) {
+            return NULL;
+        }
+        for (size_t k = 0; k < m->count; k++) {
+            size_t i = mix(m->pos[k]) & (cap - 1);
+            while (slots[i]) {
+                i = (i + 1) & (cap - 1);
+            }
+            slots[i] = (uint32_t)k + 1;
+        }
+        free(m->slots);
+        m->slots = slots;
+        m->cap = cap;
+    }
+    if (m->count == m->items_cap) {
+        size_t cap = m->items_cap ? m->items_cap * 2 : 32;
+        poa_order *items = realloc(m->items, cap * sizeof *items);
+        if (items) {
+            m->items = items;
+        }
+        uint32_t *p = items ? realloc(m->pos, cap * sizeof *p) : NULL;
+        if (!p) {
+            return NULL;
+        }
+        m->pos = p;
+        m->items_cap = cap;
+    }
+    size_t i = mix(pos) & (m->cap - 1);
+    while (m->slots[i]) {
+        i = (i + 1) & (m->cap - 1);
+    }
+    m->slots[i] = (uint32_t)m->count + 1;
+    m->pos[m->count] = pos;
+    o = &m->items[m->count++];
+    memset(o, 0, sizeof *o);
+    return o;
 }
 
 void poa_interner_init(poa_interner *in, poa_arena *arena) {

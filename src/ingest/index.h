@@ -23,19 +23,37 @@ typedef struct {
 
 void poa_id_index_free(poa_id_index *ix);
 /* The position of the order with this id, or UINT32_MAX. */
-uint32_t poa_id_index_get(const poa_id_index *ix, const poa_order *orders, uint64_t id);
+uint32_t poa_id_index_get(const poa_id_index *ix, const poa_order_rec *orders,
+                          uint64_t id);
 /* The position of the order with this id; when there is none, `count` (the
- * position the caller then fills, orders[count].id = id) is recorded for it
+ * position the caller then fills with this id) is recorded for it
  * and *inserted set. One probe for both. Positions are given out in order
  * 0, 1, 2...: a growing index rebuilds itself from orders[0..count).
  * UINT32_MAX when out of memory or past POA_ID_INDEX_MAX. */
-uint32_t poa_id_index_upsert(poa_id_index *ix, const poa_order *orders, uint64_t id,
+uint32_t poa_id_index_upsert(poa_id_index *ix, const poa_order_rec *orders, uint64_t id,
                              int *inserted);
 /* Start loading the slot an id's probe begins at, so that the cache miss
  * overlaps whatever the caller does before poa_id_index_upsert. */
 void poa_id_index_prefetch(const poa_id_index *ix, uint64_t id);
 /* Room for `expected` orders without growing. */
-int poa_id_index_reserve(poa_id_index *ix, const poa_order *orders, size_t expected);
+int poa_id_index_reserve(poa_id_index *ix, const poa_order_rec *orders, size_t expected);
+
+/* Orders kept whole (spilled, see poa_order_rec), by position. Few, so
+ * a small open-addressing table. */
+typedef struct {
+    uint32_t *slots; /* item + 1; 0 empty */
+    size_t cap;
+    poa_order *items;
+    uint32_t *pos; /* each item's order position */
+    size_t count, items_cap;
+} poa_spill_map;
+
+void poa_spill_free(poa_spill_map *m);
+/* The spilled order at this position, or NULL. */
+poa_order *poa_spill_find(const poa_spill_map *m, uint32_t pos);
+/* The spilled order at this position, added (zeroed) when new; NULL when
+ * out of memory. */
+poa_order *poa_spill_put(poa_spill_map *m, uint32_t pos);
 
 /* A set of interned strings (SKUs, carriers, reasons), indexes stable. */
 typedef struct {

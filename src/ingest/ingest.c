@@ -22,7 +22,8 @@ typedef struct {
     poa_interner rreasons; /* claim, chargeback and return reasons */
     size_t orders_cap, order_skus_cap, feedback_cap;
     size_t claims_cap, chargebacks_cap, returns_cap;
-    unsigned char *seen; /* per order: records joined from its rows (SEEN_*) */
+    unsigned char *seen; /* per order: records joined from its rows (SEEN_*), only
+                            when the orders file carries such records */
     size_t seen_cap;
     regex_t *carrier_re; /* one per carrier format, flattened */
     uint64_t last_id;    /* the order of the previous row, and where it is */
@@ -62,10 +63,28 @@ void poa_order_id_format(uint64_t id, char out[20]) {
     snprintf(out, 20, "%.3s-%.7s-%.7s", d, d + 3, d + 10);
 }
 
-const poa_order *poa_case_order(const poa_case *c, uint64_t id) {
+size_t poa_case_order_pos(const poa_case *c, uint64_t id) {
     const poa_id_index *ix = c->index;
-    uint32_t i = ix ? poa_id_index_get(ix, c->orders, id) : UINT32_MAX;
-    return i == UINT32_MAX ? NULL : &c->orders[i];
+    uint32_t i = ix ? poa_id_index_get(ix, c->order_recs, id) : UINT32_MAX;
+    return i == UINT32_MAX ? SIZE_MAX : i;
+}
+
+/* An order with this id and nothing known about it yet. */
+static poa_order empty_order(uint64_t id) {
+    poa_order o;
+    memset(&o, 0, sizeof o);
+    o.id = id;
+    o.purchase = o.latest_ship = o.ship = o.first_scan = POA_NO_DAY;
+    o.promised_delivery = o.delivery = POA_NO_DAY;
+    o.sku = UINT32_MAX;
+    o.product_line = o.carrier = o.cancel_reason = NONE16;
+    return o;
+}
+
+poa_order poa_case_spilled_order(const poa_case *c, size_t i) {
+    const poa_order *o = c->spilled ? poa_spill_find(c->spilled, (uint32_t)i) : NULL;
+    /* Always found for a loaded case; an empty order rather than a crash. */
+    return o ? *o : empty_order(0);
 }
 
 const char *poa_case_fact(const poa_case *c, const char *name) {
@@ -612,9 +631,80 @@ static uint8_t order_status(const poa_field *fst) {
     return POA_ORDER_OTHER;
 }
 
-/* The order with this id, created (empty) when new; *fresh says which. */
-static poa_order *order_slot(rows *x, uint64_t id, int *fresh, poa_error *err,
-                             poa_status *st) {
+/* The day as an offset from the purchase day, when it fits in a byte. */
+static int rel_day(int32_t day, int32_t purchase, uint32_t *out) {
+    if (day == POA_NO_DAY) {
+        *out = POA_REC_NO_REL;
+        return 1;
+    }
+    if (purchase == POA_NO_DAY) {
+        return 0;
+    }
+    int64_t r = (int64_t)day - purchase + POA_REC_DAY_BIAS;
+    if (r < 0 || r >= (int64_t)POA_REC_NO_REL) {
+        return 0;
+    }
+    *out = (uint32_t)r;
+    return 1;
+}
+
+/* Write o into r when it fits (1), or say it must be spilled (0). */
+static int pack_order(const poa_order *o, poa_order_rec *r) {
+    uint32_t p = POA_REC_NO_PURCHASE, rel[5];
+    if (o->purchase != POA_NO_DAY) {
+        if (o->purchase < 0 || o->purchase >= (int32_t)POA_REC_NO_PURCHASE) {
+            return 0;
+        }
+        p = (uint32_t)o->purchase;
+    }
+    const int32_t days[5] = {o->latest_ship, o->ship, o->first_scan, o->promised_delivery,
+                             o->delivery};
+    for (int k = 0; k < 5; k++) {
+        if (!rel_day(days[k], o->purchase, &rel[k])) {
+            return 0;
+        }
+    }
+    if ((o->sku != UINT32_MAX && o->sku >= POA_REC_NO_SKU) ||
+        (o->carrier != NONE16 && o->carrier >= POA_REC_NO_CARRIER) ||
+        (o->product_line != NONE16 && o->product_line >= POA_REC_NO_LINE) ||
+        o->cancel_reason != NONE16 || o->channel > 3 || o->status > 7 ||
+        o->cancelled_by > 3 || o->tracking > 3) {
+        return 0;
+    }
+    uint32_t sku = o->sku == UINT32_MAX ? POA_REC_NO_SKU : o->sku;
+    uint32_t car = o->carrier == NONE16 ? POA_REC_NO_CARRIER : o->carrier;
+    uint32_t line = o->product_line == NONE16 ? POA_REC_NO_LINE : o->product_line;
+    r->w[0] = (uint32_t)o->id;
+    r->w[1] = (uint32_t)(o->id >> 32);
+    r->w[2] = sku | car << 24 | (uint32_t)o->tracking << 29;
+    r->w[3] = p | rel[0] << 16 | rel[1] << 23 | (uint32_t)o->channel << 30;
+    r->w[4] = rel[2] | rel[3] << 7 | rel[4] << 14 | line << 21 |
+              (uint32_t)o->status << 27 | (uint32_t)o->cancelled_by << 30;
+    return 1;
+}
+
+/* Keep o as the order at position at: packed when it fits, else spilled
+ * (once spilled, always: the side table stays the order's home). */
+static poa_status put_order(rows *x, size_t at, const poa_order *o, poa_error *err) {
+    poa_order_rec *r = &x->L->c->order_recs[at];
+    if (!(r->w[2] & POA_REC_SPILLED) && pack_order(o, r)) {
+        return POA_OK;
+    }
+    poa_order *s = poa_spill_put(x->L->c->spilled, (uint32_t)at);
+    if (!s) {
+        return nomem(x, err);
+    }
+    *s = *o;
+    r->w[0] = (uint32_t)o->id;
+    r->w[1] = (uint32_t)(o->id >> 32);
+    r->w[2] |= POA_REC_SPILLED;
+    return POA_OK;
+}
+
+/* The position of the order with this id, created (empty) when new; *fresh
+ * says which, *o is the order as known so far. SIZE_MAX on error (*st). */
+static size_t order_slot(rows *x, uint64_t id, poa_order *o, int *fresh, poa_error *err,
+                         poa_status *st) {
     loader *L = x->L;
     poa_case *c = L->c;
     *fresh = 0;
@@ -622,44 +712,41 @@ static poa_order *order_slot(rows *x, uint64_t id, int *fresh, poa_error *err,
     /* An order's item rows are adjacent in the export: most lookups are
      * for the order just seen, and need no hashing at all. */
     if (id == L->last_id && L->last_at < c->norders) {
-        return &c->orders[L->last_at];
+        *o = poa_case_order_at(c, L->last_at);
+        return L->last_at;
     }
     int inserted;
-    uint32_t at = poa_id_index_upsert(&L->ids, c->orders, id, &inserted);
+    uint32_t at = poa_id_index_upsert(&L->ids, c->order_recs, id, &inserted);
     L->last_id = id;
     L->last_at = at;
     if (at != UINT32_MAX && !inserted) {
-        return &c->orders[at];
+        *o = poa_case_order_at(c, at);
+        return at;
     }
     if (at == UINT32_MAX && L->ids.count >= POA_ID_INDEX_MAX) {
         *st = poa_error_set(err, POA_ERR_PARSE, x->path, (unsigned)x->line, 1,
                             "more than %zu distinct orders in one case — split the "
                             "exports into several cases",
                             (size_t)POA_ID_INDEX_MAX);
-        return NULL;
+        return SIZE_MAX;
     }
-    if (at == UINT32_MAX ||
-        grow_array((void **)&c->orders, &L->orders_cap, c->norders + 1,
-                   sizeof *c->orders) != 0 ||
-        (L->seen_cap < c->norders + 1 &&
-         grow_array((void **)&L->seen, &L->seen_cap, c->norders + 1, 1) != 0)) {
+    if (at == UINT32_MAX || grow_array((void **)&c->order_recs, &L->orders_cap,
+                                       c->norders + 1, sizeof *c->order_recs) != 0) {
         *st = nomem(x, err);
-        return NULL;
+        return SIZE_MAX;
     }
-    poa_order *o = &c->orders[c->norders];
-    L->seen[c->norders] = 0;
-    c->norders++;
-    memset(o, 0, sizeof *o);
-    o->id = id;
-    o->purchase = o->latest_ship = o->ship = o->first_scan = POA_NO_DAY;
-    o->promised_delivery = o->delivery = POA_NO_DAY;
-    o->sku = UINT32_MAX;
-    o->product_line = o->carrier = o->cancel_reason = NONE16;
+    /* The id goes in at once: the index compares it on the next probe. */
+    *o = empty_order(id);
+    poa_order_rec *r = &c->order_recs[c->norders++];
+    memset(r, 0, sizeof *r);
+    r->w[0] = (uint32_t)id;
+    r->w[1] = (uint32_t)(id >> 32);
     *fresh = 1;
-    return o;
+    return at;
 }
 
-static poa_status add_sku(rows *x, poa_order *o, uint32_t sku, poa_error *err) {
+static poa_status add_sku(rows *x, size_t at, poa_order *o, uint32_t sku,
+                          poa_error *err) {
     poa_case *c = x->L->c;
     if (sku == UINT32_MAX || sku == o->sku) {
         return POA_OK;
@@ -668,7 +755,6 @@ static poa_status add_sku(rows *x, poa_order *o, uint32_t sku, poa_error *err) {
         o->sku = sku;
         return POA_OK;
     }
-    uint32_t at = (uint32_t)(o - c->orders);
     /* Item rows of one order are adjacent in the export: a repeat of the
      * last SKU added for this order is a repeated row. */
     for (size_t i = c->norder_skus; i-- > 0 && c->order_skus[i].order == at;) {
@@ -681,9 +767,21 @@ static poa_status add_sku(rows *x, poa_order *o, uint32_t sku, poa_error *err) {
     if (!os) {
         return nomem(x, err);
     }
-    os->order = at;
+    os->order = (uint32_t)at;
     os->sku = sku;
     return POA_OK;
+}
+
+/* The SEEN_* bits of the order at position at, zero until set. */
+static unsigned char *seen_of(loader *L, size_t at) {
+    if (at >= L->seen_cap) {
+        size_t old = L->seen_cap;
+        if (grow_array((void **)&L->seen, &L->seen_cap, at + 1, 1) != 0) {
+            return NULL;
+        }
+        memset(L->seen + old, 0, L->seen_cap - old);
+    }
+    return &L->seen[at];
 }
 
 enum { SEEN_FB = 1, SEEN_CLAIM = 2, SEEN_CB = 4, SEEN_RET = 8, SEEN_CANCEL = 16 };
@@ -762,8 +860,9 @@ static poa_status read_orders(rows *x, poa_error *err) {
             field_empty(fsku) ? UINT32_MAX : poa_intern(&L->skus, fsku->p, fsku->n);
         uint16_t carrier = intern16(&L->carriers, get(x, col_car));
         int fresh;
-        poa_order *o = order_slot(x, id, &fresh, err, &st);
-        if (!o) {
+        poa_order ord, *o = &ord;
+        size_t at = order_slot(x, id, o, &fresh, err, &st);
+        if (at == SIZE_MAX) {
             return st;
         }
         if (fresh || o->purchase == POA_NO_DAY) {
@@ -788,7 +887,7 @@ static poa_status read_orders(rows *x, poa_error *err) {
                 *slots[k] = dates[k];
             }
         }
-        if ((st = add_sku(x, o, sku, err)) != POA_OK) {
+        if ((st = add_sku(x, at, o, sku, err)) != POA_OK) {
             return st;
         }
         if (o->carrier == NONE16 && carrier != NONE16) {
@@ -797,13 +896,19 @@ static poa_status read_orders(rows *x, poa_error *err) {
         } else if (o->tracking == POA_TRACKING_NONE && !field_empty(get(x, col_tr))) {
             o->tracking = classify_tracking(L, o->carrier, get(x, col_tr));
         }
+        if ((st = put_order(x, at, o, err)) != POA_OK) {
+            return st;
+        }
         note_day(x->file, day);
         if (!embedded) {
             continue;
         }
         /* Records from other reports joined onto the order: once per order,
          * however many item rows repeat them. */
-        unsigned char *seen = &L->seen[o - c->orders];
+        unsigned char *seen = seen_of(L, at);
+        if (!seen) {
+            return nomem(x, err);
+        }
         if (kf.rating >= 0 && !(*seen & SEEN_FB) && !field_empty(get(x, kf.rating))) {
             *seen |= SEEN_FB;
             st = add_feedback(x, id, &kf, err);
@@ -855,8 +960,9 @@ static poa_status read_unshipped(rows *x, poa_error *err) {
             return st;
         }
         int fresh;
-        poa_order *o = order_slot(x, id, &fresh, err, &st);
-        if (!o) {
+        poa_order ord, *o = &ord;
+        size_t at = order_slot(x, id, o, &fresh, err, &st);
+        if (at == SIZE_MAX) {
             return st;
         }
         if (fresh) {
@@ -879,8 +985,10 @@ static poa_status read_unshipped(rows *x, poa_error *err) {
             o->promised_delivery = pdd;
         }
         const poa_field *fsku = get(x, col_sku);
-        if (!field_empty(fsku) &&
-            (st = add_sku(x, o, poa_intern(&L->skus, fsku->p, fsku->n), err)) != POA_OK) {
+        if ((!field_empty(fsku) &&
+             (st = add_sku(x, at, o, poa_intern(&L->skus, fsku->p, fsku->n), err)) !=
+                 POA_OK) ||
+            (st = put_order(x, at, o, err)) != POA_OK) {
             return st;
         }
         note_day(x->file, pd);
@@ -909,12 +1017,12 @@ static poa_status read_confirmations(rows *x, poa_error *err) {
             (st = date_field(x, col_pdd, "not a date", 0, &pdd, err)) != POA_OK) {
             return st;
         }
-        uint32_t at = poa_id_index_get(&L->ids, L->c->orders, id);
+        uint32_t at = poa_id_index_get(&L->ids, L->c->order_recs, id);
         if (at == UINT32_MAX) {
             skip_row(x, "order not in the orders report");
             continue;
         }
-        poa_order *o = &L->c->orders[at];
+        poa_order ord = poa_case_order_at(L->c, at), *o = &ord;
         if (o->ship == POA_NO_DAY || sd < o->ship) {
             o->ship = sd;
         }
@@ -941,6 +1049,9 @@ static poa_status read_confirmations(rows *x, poa_error *err) {
         if (pdd != POA_NO_DAY && o->promised_delivery == POA_NO_DAY) {
             o->promised_delivery = pdd;
         }
+        if ((st = put_order(x, at, o, err)) != POA_OK) {
+            return st;
+        }
         note_day(x->file, sd);
     }
 }
@@ -959,7 +1070,7 @@ static poa_status read_cancellations(rows *x, poa_error *err) {
         if ((st = order_id_field(x, col_id, &id, err)) != POA_OK) {
             return st;
         }
-        uint32_t at = poa_id_index_get(&x->L->ids, x->L->c->orders, id);
+        uint32_t at = poa_id_index_get(&x->L->ids, x->L->c->order_recs, id);
         if (at == UINT32_MAX) {
             int32_t day;
             if ((st = check_cancel(x, &k, &day, err)) != POA_OK) {
@@ -968,7 +1079,9 @@ static poa_status read_cancellations(rows *x, poa_error *err) {
             skip_row(x, "order not in the orders report");
             continue;
         }
-        if ((st = apply_cancel(x, &x->L->c->orders[at], &k, err)) != POA_OK) {
+        poa_order o = poa_case_order_at(x->L->c, at);
+        if ((st = apply_cancel(x, &o, &k, err)) != POA_OK ||
+            (st = put_order(x, at, &o, err)) != POA_OK) {
             return st;
         }
     }
@@ -1110,7 +1223,7 @@ static poa_status read_detected(loader *L, const char *path, const char *shown,
          * id index once instead of rebuilding it as it grows. */
         struct stat sb;
         if (stat(path, &sb) == 0 && sb.st_size > 0) {
-            poa_id_index_reserve(&L->ids, L->c->orders,
+            poa_id_index_reserve(&L->ids, L->c->order_recs,
                                  L->ids.count + (size_t)sb.st_size / 400 + 1024);
         }
         st = read_orders(&x, err);
@@ -1214,7 +1327,11 @@ static int cmp_entry(const void *a, const void *b) {
 }
 
 static void free_case_arrays(poa_case *c) {
-    free(c->orders);
+    free(c->order_recs);
+    if (c->spilled) {
+        poa_spill_free(c->spilled);
+        free(c->spilled);
+    }
     free(c->order_skus);
     free(c->feedback);
     free(c->claims);
@@ -1290,13 +1407,16 @@ poa_status poa_case_load(poa_case **out, const char *path, const poa_data *data,
     poa_arena *a = poa_arena_new();
     loader L;
     memset(&L, 0, sizeof L);
-    if (!c || !a) {
+    poa_spill_map *spilled = calloc(1, sizeof *spilled);
+    if (!c || !a || !spilled) {
         free(c);
+        free(spilled);
         poa_arena_free(a);
         poa_id_index_free(&L.ids);
         return poa_error_set(err, POA_ERR_NOMEM, path, 0, 0, "out of memory");
     }
     c->arena = a;
+    c->spilled = spilled;
     c->latest_purchase = POA_NO_DAY;
     c->report_latest = POA_NO_DAY;
     L.c = c;

@@ -110,9 +110,8 @@ int poa_cancel_buyer_requested(const poa_case *c, const poa_order *o) {
 
 /* One order against one metric's window: -1 outside the denominator, 0 in
  * it, 1 a defect (or, for VTR and OTDR, a success). t may be NULL. */
-static int verdict(const ctx *x, int kind, size_t i, int32_t from, int32_t to,
-                   int immature_days, tally *t) {
-    const poa_order *o = &x->c->orders[i];
+static int verdict(const ctx *x, int kind, const poa_order *o, size_t i, int32_t from,
+                   int32_t to, int immature_days, tally *t) {
     switch (kind) {
     case K_ODR: {
         /* Order-correlated: by purchase date, whatever the channel. */
@@ -202,33 +201,82 @@ static int return_verdict(const ctx *x, size_t i, int32_t from, int32_t to, tall
 
 static uint8_t return_channel(const ctx *x, size_t i) {
     int32_t k = x->return_order[i];
-    return k < 0 ? POA_CH_UNKNOWN : x->c->orders[k].channel;
+    return k < 0 ? POA_CH_UNKNOWN : poa_case_order_at(x->c, (size_t)k).channel;
+}
+
+static void tally_add(tally *t, const tally *u) {
+    t->num += u->num;
+    t->den += u->den;
+    t->overdue += u->overdue;
+    t->unattributed += u->unattributed;
+    t->unknown_carrier += u->unknown_carrier;
+    t->no_date += u->no_date;
+    t->young += u->young;
+    t->neg_fb += u->neg_fb;
+    t->claims += u->claims;
+    t->chargebacks += u->chargebacks;
+    t->defect_claims += u->defect_claims;
+    t->unanswered += u->unanswered;
+    t->invalid_rejections += u->invalid_rejections;
+    t->negative_returns += u->negative_returns;
+    if (u->youngest != POA_NO_DAY &&
+        (t->youngest == POA_NO_DAY || u->youngest > t->youngest)) {
+        t->youngest = u->youngest;
+    }
+}
+
+enum { CH_ALL = POA_CH_AFN + 1, NCH = CH_ALL + 1 };
+
+/* One metric over nw windows, every channel at once, in one pass: t[w][ch]
+ * is indexed by poa_channel, with CH_ALL the sum of them. A case of
+ * millions of orders is read once per metric, not once per window and
+ * channel. */
+static void count_windows(const ctx *x, const poa_metric_def *def, size_t nw,
+                          const int32_t *from, const int32_t *to, tally (*t)[NCH]) {
+    for (size_t w = 0; w < nw; w++) {
+        for (int ch = 0; ch < NCH; ch++) {
+            memset(&t[w][ch], 0, sizeof t[w][ch]);
+            t[w][ch].youngest = POA_NO_DAY;
+        }
+    }
+    int kind = kind_of(def->id);
+    if (kind == K_RDR) {
+        for (size_t i = 0; i < x->c->nreturns; i++) {
+            uint8_t ch = return_channel(x, i);
+            for (size_t w = 0; w < nw; w++) {
+                tally *u = &t[w][ch];
+                int v = return_verdict(x, i, from[w], to[w], u);
+                u->den += v >= 0;
+                u->num += v > 0;
+            }
+        }
+    } else {
+        for (size_t i = 0; i < x->c->norders; i++) {
+            const poa_order o = poa_case_order_at(x->c, i);
+            for (size_t w = 0; w < nw; w++) {
+                tally *u = &t[w][o.channel < CH_ALL ? o.channel : POA_CH_UNKNOWN];
+                int v = verdict(x, kind, &o, i, from[w], to[w], def->immature_days, u);
+                u->den += v >= 0;
+                u->num += v > 0;
+            }
+        }
+    }
+    for (size_t w = 0; w < nw; w++) {
+        for (int ch = 0; ch < CH_ALL; ch++) {
+            tally_add(&t[w][CH_ALL], &t[w][ch]);
+        }
+    }
+}
+
+static int channel_slot(const char *ch) {
+    return ch[0] == 'm' ? POA_CH_MFN : ch[0] == 'a' && ch[1] == 'f' ? POA_CH_AFN : CH_ALL;
 }
 
 static void count(const ctx *x, const poa_metric_def *def, const char *ch, int32_t from,
                   int32_t to, tally *t) {
-    memset(t, 0, sizeof *t);
-    t->youngest = POA_NO_DAY;
-    int kind = kind_of(def->id);
-    if (kind == K_RDR) {
-        for (size_t i = 0; i < x->c->nreturns; i++) {
-            if (!in_channel(return_channel(x, i), ch)) {
-                continue;
-            }
-            int v = return_verdict(x, i, from, to, t);
-            t->den += v >= 0;
-            t->num += v > 0;
-        }
-        return;
-    }
-    for (size_t i = 0; i < x->c->norders; i++) {
-        if (!in_channel(x->c->orders[i].channel, ch)) {
-            continue;
-        }
-        int v = verdict(x, kind, i, from, to, def->immature_days, t);
-        t->den += v >= 0;
-        t->num += v > 0;
-    }
+    tally all[1][NCH];
+    count_windows(x, def, 1, &from, &to, all);
+    *t = all[0][channel_slot(ch)];
 }
 
 /* Defects received by D, per order: an order is defective once, however
@@ -243,33 +291,33 @@ static int mark_defects(ctx *x) {
     int withdrawn_counts = c->marketplace && c->marketplace->withdrawn_claims_count;
     for (size_t i = 0; i < c->nfeedback; i++) {
         const poa_feedback *f = &c->feedback[i];
-        const poa_order *o = poa_case_order(c, f->order_id);
-        if (o && f->rating <= 2 && !f->removed && f->day <= x->as_of) {
-            x->defect[o - c->orders] |= D_FB;
+        size_t k = poa_case_order_pos(c, f->order_id);
+        if (k != SIZE_MAX && f->rating <= 2 && !f->removed && f->day <= x->as_of) {
+            x->defect[k] |= D_FB;
         }
     }
     for (size_t i = 0; i < c->nclaims; i++) {
         const poa_claim *cl = &c->claims[i];
-        const poa_order *o = poa_case_order(c, cl->order_id);
-        if (!o || cl->day > x->as_of) {
+        size_t k = poa_case_order_pos(c, cl->order_id);
+        if (k == SIZE_MAX || cl->day > x->as_of) {
             continue;
         }
-        x->defect[o - c->orders] |= D_ANY_CLAIM;
+        x->defect[k] |= D_ANY_CLAIM;
         if (cl->status != POA_CLAIM_DENIED &&
             (cl->status != POA_CLAIM_WITHDRAWN || withdrawn_counts)) {
-            x->defect[o - c->orders] |= D_CLAIM;
+            x->defect[k] |= D_CLAIM;
         }
     }
     for (size_t i = 0; i < c->nchargebacks; i++) {
         const poa_chargeback *cb = &c->chargebacks[i];
-        const poa_order *o = poa_case_order(c, cb->order_id);
-        if (o && !cb->fraud && cb->day <= x->as_of) {
-            x->defect[o - c->orders] |= D_CB;
+        size_t k = poa_case_order_pos(c, cb->order_id);
+        if (k != SIZE_MAX && !cb->fraud && cb->day <= x->as_of) {
+            x->defect[k] |= D_CB;
         }
     }
     for (size_t i = 0; i < c->nreturns; i++) {
-        const poa_order *o = poa_case_order(c, c->returns[i].order_id);
-        x->return_order[i] = o ? (int32_t)(o - c->orders) : -1;
+        size_t k = poa_case_order_pos(c, c->returns[i].order_id);
+        x->return_order[i] = k != SIZE_MAX ? (int32_t)k : -1;
     }
     return 0;
 }
@@ -401,8 +449,7 @@ static void init_item(poa_metric *r, const poa_metric_def *def, const char *ch,
 }
 
 /* Per SKU and product line for one metric's primary window. */
-static int breakdown(poa_metrics *m, size_t *cap, const ctx *x, const poa_metric *r,
-                     const uint32_t *sku_first, const uint32_t *sku_list) {
+static int breakdown(poa_metrics *m, size_t *cap, const ctx *x, const poa_metric *r) {
     const poa_case *c = x->c;
     int kind = kind_of(r->id);
     if (kind == K_RDR || kind == K_NONE) {
@@ -416,25 +463,36 @@ static int breakdown(poa_metrics *m, size_t *cap, const ctx *x, const poa_metric
         return -1;
     }
     for (size_t i = 0; i < c->norders; i++) {
-        const poa_order *o = &c->orders[i];
-        if (!in_channel(o->channel, r->channel)) {
+        const poa_order o = poa_case_order_at(c, i);
+        if (!in_channel(o.channel, r->channel)) {
             continue;
         }
-        int v = verdict(x, kind, i, r->from, r->to, 0, NULL);
+        int v = verdict(x, kind, &o, i, r->from, r->to, 0, NULL);
         if (v < 0) {
             continue;
         }
-        if (o->sku != UINT32_MAX) {
-            den[o->sku]++;
-            num[o->sku] += v;
+        if (o.sku != UINT32_MAX) {
+            den[o.sku]++;
+            num[o.sku] += v;
         }
-        for (uint32_t k = sku_first[i]; k < sku_first[i + 1]; k++) {
-            den[sku_list[k]]++;
-            num[sku_list[k]] += v;
+        if (o.product_line != 0xFFFF) {
+            den[c->nskus + o.product_line]++;
+            num[c->nskus + o.product_line] += v;
         }
-        if (o->product_line != 0xFFFF) {
-            den[c->nskus + o->product_line]++;
-            num[c->nskus + o->product_line] += v;
+    }
+    /* An order's further SKUs count for each of them too. */
+    for (size_t k = 0; k < c->norder_skus; k++) {
+        const poa_order_sku *os = &c->order_skus[k];
+        if (os->order >= c->norders || os->sku >= c->nskus) {
+            continue;
+        }
+        const poa_order o = poa_case_order_at(c, os->order);
+        int v = in_channel(o.channel, r->channel)
+                    ? verdict(x, kind, &o, os->order, r->from, r->to, 0, NULL)
+                    : -1;
+        if (v >= 0) {
+            den[os->sku]++;
+            num[os->sku] += v;
         }
     }
     int rc = 0;
@@ -465,34 +523,6 @@ static int breakdown(poa_metrics *m, size_t *cap, const ctx *x, const poa_metric
     free(num);
     free(den);
     return rc;
-}
-
-/* Each order's SKUs beyond its first, grouped by order: order o's are
- * list[first[o] .. first[o + 1]). Counted into first[o + 2] and summed, so
- * that filling through first[o + 1] moves each start into place without a
- * second array of cursors. */
-static int sku_lists(const poa_case *c, uint32_t **first, uint32_t **list) {
-    *first = calloc(c->norders + 2, sizeof **first);
-    *list = calloc(c->norder_skus + 1, sizeof **list);
-    if (!*first || !*list) {
-        return -1;
-    }
-    uint32_t *f = *first;
-    for (size_t k = 0; k < c->norder_skus; k++) {
-        if (c->order_skus[k].order + 2 < c->norders + 2) {
-            f[c->order_skus[k].order + 2]++;
-        }
-    }
-    for (size_t i = 2; i < c->norders + 2; i++) {
-        f[i] += f[i - 1];
-    }
-    for (size_t k = 0; k < c->norder_skus; k++) {
-        uint32_t o = c->order_skus[k].order;
-        if (o < c->norders) {
-            (*list)[f[o + 1]++] = c->order_skus[k].sku;
-        }
-    }
-    return 0;
 }
 
 /* The marketplace's own figure, and ours over its exact dates. */
@@ -588,9 +618,8 @@ poa_status poa_metrics_compute(poa_metrics **out, const poa_case *c, const poa_d
         m->as_of = c->returns[i].request > m->as_of ? c->returns[i].request : m->as_of;
     }
     ctx x = {c, d, m->as_of, NULL, NULL};
-    uint32_t *sku_first = NULL, *sku_list = NULL;
     size_t cap = 0, bcap = 0;
-    int rc = mark_defects(&x) != 0 || sku_lists(c, &sku_first, &sku_list) != 0 ? -1 : 0;
+    int rc = mark_defects(&x) != 0 ? -1 : 0;
     const char *mkt = c->marketplace ? c->marketplace->marketplace_id : NULL;
     static const char *const all_channels[] = {"all", "mfn", "afn"};
     static const char *const mfn_only[] = {"mfn"};
@@ -604,20 +633,26 @@ poa_status poa_metrics_compute(poa_metrics **out, const poa_case *c, const poa_d
             tg = (target){1, def->op, def->target, def->target_units, def->target_scale};
         }
         for (size_t w = 0; rc == 0 && w < def->nwindows; w++) {
+            /* This window and the one before it, for the trend. */
+            int32_t to[2], from[2];
+            to[0] = m->as_of - def->lag;
+            from[0] = to[0] - def->windows[w] + 1;
+            to[1] = from[0] - 1;
+            from[1] = from[0] - def->windows[w];
+            tally t[2][NCH];
+            count_windows(&x, def, 2, from, to, t);
             for (size_t k = 0; rc == 0 && k < nch; k++) {
                 poa_metric r;
                 init_item(&r, def, channels[k], &tg);
                 r.window_days = def->windows[w];
-                r.to = m->as_of - def->lag;
-                r.from = r.to - r.window_days + 1;
-                tally t, prev;
-                count(&x, def, channels[k], r.from, r.to, &t);
-                count(&x, def, channels[k], r.from - r.window_days, r.from - 1, &prev);
-                fill(&r, &t, &prev, def->immature_days);
+                r.to = to[0];
+                r.from = from[0];
+                int slot = channel_slot(channels[k]);
+                fill(&r, &t[0][slot], &t[1][slot], def->immature_days);
                 judge(&r, &tg);
                 rc = add(m, &cap, &r);
                 if (rc == 0 && w == 0 && k == 0) {
-                    rc = breakdown(m, &bcap, &x, &r, sku_first, sku_list);
+                    rc = breakdown(m, &bcap, &x, &r);
                 }
             }
         }
@@ -627,8 +662,6 @@ poa_status poa_metrics_compute(poa_metrics **out, const poa_case *c, const poa_d
     }
     free(x.defect);
     free(x.return_order);
-    free(sku_first);
-    free(sku_list);
     if (rc != 0) {
         poa_metrics_free(m);
         return poa_error_set(err, POA_ERR_NOMEM, NULL, 0, 0, "out of memory");

@@ -223,14 +223,15 @@ static void sku_counts(const poa_case *c, const unsigned char *sel,
         if (!sel[i]) {
             continue;
         }
-        size_t k = c->orders[i].sku == UINT32_MAX ? c->nskus : c->orders[i].sku;
+        uint32_t sku = poa_case_order_at(c, i).sku;
+        size_t k = sku == UINT32_MAX ? c->nskus : sku;
         cats[k].den++;
         cats[k].num += hit[i];
     }
     for (size_t j = 0; j < c->norder_skus; j++) {
         const poa_order_sku *os = &c->order_skus[j];
         if (os->order >= c->norders || !sel[os->order] || os->sku >= c->nskus ||
-            os->sku == c->orders[os->order].sku) {
+            os->sku == poa_case_order_at(c, os->order).sku) {
             continue;
         }
         cats[os->sku].den++;
@@ -289,7 +290,7 @@ static void section_lsr(report *r) {
     }
     long long nlate = 0, nall = 0, scans = 0;
     for (size_t i = 0; i < c->norders; i++) {
-        const poa_order *o = &c->orders[i];
+        const poa_order ord = poa_case_order_at(c, i), *o = &ord;
         int is_late = poa_order_lsr_verdict(o, mt->from, mt->to, r->m->as_of);
         if (is_late < 0) {
             continue;
@@ -402,7 +403,7 @@ static void section_cr(report *r) {
     }
     long long n = 0;
     for (size_t i = 0; i < c->norders; i++) {
-        const poa_order *o = &c->orders[i];
+        const poa_order ord = poa_case_order_at(c, i), *o = &ord;
         if (o->channel != POA_CH_MFN || o->purchase == POA_NO_DAY ||
             o->purchase < mt->from || o->purchase > mt->to) {
             continue;
@@ -463,14 +464,14 @@ static void section_odr(report *r) {
         if (f->rating > 2 || f->removed || f->day > r->m->as_of) {
             continue;
         }
-        const poa_order *o = poa_case_order(c, f->order_id);
-        if (o) {
-            hit[o - c->orders] = 1;
+        size_t k = poa_case_order_pos(c, f->order_id);
+        if (k != SIZE_MAX) {
+            hit[k] = 1;
         }
     }
     long long n = 0;
     for (size_t i = 0; i < c->norders; i++) {
-        const poa_order *o = &c->orders[i];
+        const poa_order ord = poa_case_order_at(c, i), *o = &ord;
         /* The failed figure may be one channel's (ODR passing over all). */
         if (!poa_order_in_channel(o, mt->channel) || o->purchase == POA_NO_DAY ||
             o->purchase < mt->from || o->purchase > mt->to) {
@@ -531,8 +532,9 @@ static poa_status compute_series(report *r, poa_error *err) {
     const poa_case *c = r->c;
     int32_t last = r->m->as_of, first = last;
     for (size_t i = 0; i < c->norders; i++) {
-        if (c->orders[i].purchase != POA_NO_DAY && c->orders[i].purchase < first) {
-            first = c->orders[i].purchase;
+        int32_t p = poa_case_order_at(c, i).purchase;
+        if (p != POA_NO_DAY && p < first) {
+            first = p;
         }
     }
     if (last == POA_NO_DAY || r->m->count == 0) {
@@ -1160,7 +1162,7 @@ static void cover(report *r, const poa_doc_options *opt) {
     poa_buf_puts(b, "</p>\n<p>");
     int32_t lo = POA_NO_DAY, hi = POA_NO_DAY;
     for (size_t i = 0; i < c->norders; i++) {
-        int32_t p = c->orders[i].purchase;
+        int32_t p = poa_case_order_at(c, i).purchase;
         if (p != POA_NO_DAY) {
             lo = lo == POA_NO_DAY || p < lo ? p : lo;
             hi = hi == POA_NO_DAY || p > hi ? p : hi;

@@ -13,7 +13,7 @@
 
 /* Adds ids[0..n) as the ingest stage does: upsert, then fill the order at
  * the position handed out. Returns the number of new orders. */
-static size_t add_all(poa_id_index *ix, poa_order **orders, size_t *norders,
+static size_t add_all(poa_id_index *ix, poa_order_rec **orders, size_t *norders,
                       const uint64_t *ids, size_t n) {
     size_t fresh = 0;
     for (size_t k = 0; k < n; k++) {
@@ -28,12 +28,14 @@ static size_t add_all(poa_id_index *ix, poa_order **orders, size_t *norders,
                 assert_non_null(*orders);
             }
             memset(&(*orders)[*norders], 0, sizeof **orders);
-            (*orders)[*norders].id = ids[k];
+            (*orders)[*norders].w[0] = (uint32_t)ids[k];
+            (*orders)[*norders].w[1] = (uint32_t)(ids[k] >> 32);
             (*norders)++;
             fresh++;
         } else {
             assert_true(at < *norders);
-            assert_true((*orders)[at].id == ids[k]);
+            assert_true(((uint64_t)(*orders)[at].w[1] << 32 | (*orders)[at].w[0]) ==
+                        ids[k]);
         }
     }
     return fresh;
@@ -42,7 +44,7 @@ static size_t add_all(poa_id_index *ix, poa_order **orders, size_t *norders,
 static void positions_in_order_and_repeats_found(void **state) {
     (void)state;
     poa_id_index ix = {0};
-    poa_order *orders = NULL;
+    poa_order_rec *orders = NULL;
     size_t n = 0;
     const uint64_t ids[] = {40848700099733125ULL, 20210000000000001ULL,
                             40848700099733125ULL, 7,
@@ -79,7 +81,7 @@ static void rebuilds_keep_every_position(void **state) {
         ids[k] = 20210000000000001ULL + k * 2; /* odd ids only */
     }
     poa_id_index ix = {0};
-    poa_order *orders = NULL;
+    poa_order_rec *orders = NULL;
     size_t n = 0;
     assert_int_equal(add_all(&ix, &orders, &n, ids, N), N);
     assert_int_equal(add_all(&ix, &orders, &n, ids, N), 0); /* all repeats */
@@ -101,7 +103,7 @@ static void rebuilds_keep_every_position(void **state) {
 static void reserve_sizes_once(void **state) {
     (void)state;
     poa_id_index ix = {0};
-    poa_order *orders = NULL;
+    poa_order_rec *orders = NULL;
     size_t n = 0;
     const uint64_t first[] = {11, 12, 13};
     add_all(&ix, &orders, &n, first, 3);
