@@ -39,6 +39,9 @@ typedef struct {
     /* --reading-lang: a reading copy of the POA in the seller's language,
      * poa.<L>.md / .html / .pdf (as --format asks); NULL: none. */
     const char *reading_lang;
+    /* Stop before the data model (analyze's table views do not read it:
+     * on a case with thousands of SKUs it is tens of megabytes). */
+    int without_model;
 } poa_run_options;
 
 /* Every stage's result for one case, up to the data model. */
@@ -51,7 +54,8 @@ typedef struct {
     json_t *model;
 } poa_analysis;
 
-/* ingest → metrics → diagnose → rules → the data model. On failure every
+/* ingest → metrics → diagnose → rules → the data model (model NULL with
+ * opt->without_model). On failure every
  * part is freed and err says why. */
 poa_status poa_analysis_run(poa_analysis *out, const char *case_path, const poa_data *d,
                             const poa_run_options *opt, poa_error *err);

@@ -52,8 +52,12 @@ typedef struct {
     uint8_t tracking;       /* poa_tracking */
 } poa_order;
 
+/* A record whose order is not in the case's orders. */
+#define POA_NOT_AN_ORDER UINT32_MAX
+
 typedef struct {
     uint64_t order_id;
+    uint32_t order; /* its position in the orders, POA_NOT_AN_ORDER when absent */
     int32_t day;
     uint8_t rating; /* 1..5 */
     uint8_t removed;
@@ -71,6 +75,7 @@ typedef enum {
 /* An A-to-z Guarantee claim (claims file or claim- columns of the orders). */
 typedef struct {
     uint64_t order_id;
+    uint32_t order; /* its position in the orders, POA_NOT_AN_ORDER when absent */
     int32_t day;
     uint8_t status;  /* poa_claim_status */
     uint16_t reason; /* index into poa_case.reasons, 0xFFFF: none */
@@ -80,6 +85,7 @@ typedef struct {
 /* A credit-card chargeback; fraud chargebacks never count for ODR. */
 typedef struct {
     uint64_t order_id;
+    uint32_t order; /* its position in the orders, POA_NOT_AN_ORDER when absent */
     int32_t day;
     uint8_t fraud;   /* 1 fraud, 0 service */
     uint16_t reason; /* index into poa_case.reasons, 0xFFFF: none */
@@ -92,6 +98,7 @@ typedef enum { POA_RFB_NONE = 0, POA_RFB_NEGATIVE, POA_RFB_POSITIVE } poa_return
 /* A return request (returns flat file or return- columns of the orders). */
 typedef struct {
     uint64_t order_id;
+    uint32_t order;    /* its position in the orders, POA_NOT_AN_ORDER when absent */
     int32_t request;   /* return request day */
     int32_t response;  /* the seller's answer, POA_NO_DAY when none */
     uint32_t sku;      /* index into poa_case.skus, UINT32_MAX: none */
@@ -260,7 +267,6 @@ typedef struct {
     poa_input_file *files;
     size_t nfiles;
     int32_t latest_purchase; /* POA_NO_DAY when no orders */
-    void *index;             /* private: order id → index */
     poa_claim *claims;
     size_t nclaims;
     poa_chargeback *chargebacks;
@@ -291,10 +297,6 @@ typedef struct {
 poa_status poa_case_load(poa_case **out, const char *path, const poa_data *data,
                          const poa_ingest_options *opt, poa_error *err);
 void poa_case_free(poa_case *c);
-
-/* The position of the order with this id (for poa_case_order_at), or
- * SIZE_MAX when the case has no such order. */
-size_t poa_case_order_pos(const poa_case *c, uint64_t id);
 
 /* A spilled order (see poa_order_rec); poa_case_order_at calls it. */
 poa_order poa_case_spilled_order(const poa_case *c, size_t i);

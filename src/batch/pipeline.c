@@ -26,7 +26,7 @@ poa_status poa_analysis_run(poa_analysis *out, const char *case_path, const poa_
         st =
             poa_rules_apply(&out->remedies, out->diagnosis, out->kase, d, out->lang, err);
     }
-    if (st == POA_OK) {
+    if (st == POA_OK && !opt->without_model) {
         out->model = poa_model_build(out->kase, out->metrics, out->diagnosis,
                                      out->remedies, d, out->lang);
         if (!out->model) {

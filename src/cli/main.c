@@ -192,6 +192,7 @@ static int cmd_analyze(cli *c) {
     }
     poa_analysis a;
     poa_error e;
+    c->run.without_model = strcmp(fmt, "json") != 0;
     if (poa_analysis_run(&a, c->args[0], d, &c->run, &e) != POA_OK) {
         poa_data_free(d);
         return report(&e);
@@ -218,10 +219,10 @@ static int cmd_analyze(cli *c) {
         return rc ? rc : finish_stdout();
     }
     if (strcmp(fmt, "json") == 0) {
-        char *s = json_dumps(a.model, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
-        if (s) {
-            puts(s);
-            free(s);
+        /* Straight to stdout: the text of a large case's model would be a
+         * second copy of it in memory. */
+        if (json_dumpf(a.model, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(6)) == 0) {
+            putchar('\n');
         }
     } else if (strcmp(fmt, "md") == 0) {
         printf("# Account health as of %s\n\n",

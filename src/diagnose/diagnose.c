@@ -671,8 +671,8 @@ static void odr_drivers(const poa_case *c, const poa_data *d, const poa_metric *
         if (fb->rating > 2 || fb->removed || fb->day > as_of) {
             continue;
         }
-        size_t k = poa_case_order_pos(c, fb->order_id);
-        if (k == SIZE_MAX) {
+        size_t k = fb->order;
+        if (k == POA_NOT_AN_ORDER) {
             continue;
         }
         const poa_order ord = poa_case_order_at(c, k), *o = &ord;
@@ -702,8 +702,8 @@ static void odr_drivers(const poa_case *c, const poa_data *d, const poa_metric *
         if (cl->day > as_of || cl->reason == 0xFFFF) {
             continue;
         }
-        size_t k = poa_case_order_pos(c, cl->order_id);
-        if (k == SIZE_MAX) {
+        size_t k = cl->order;
+        if (k == POA_NOT_AN_ORDER) {
             continue;
         }
         const poa_order ord = poa_case_order_at(c, k), *o = &ord;

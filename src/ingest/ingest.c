@@ -63,12 +63,6 @@ void poa_order_id_format(uint64_t id, char out[20]) {
     snprintf(out, 20, "%.3s-%.7s-%.7s", d, d + 3, d + 10);
 }
 
-size_t poa_case_order_pos(const poa_case *c, uint64_t id) {
-    const poa_id_index *ix = c->index;
-    uint32_t i = ix ? poa_id_index_get(ix, c->order_recs, id) : UINT32_MAX;
-    return i == UINT32_MAX ? SIZE_MAX : i;
-}
-
 /* An order with this id and nothing known about it yet. */
 static poa_order empty_order(uint64_t id) {
     poa_order o;
@@ -1541,13 +1535,25 @@ poa_status poa_case_load(poa_case **out, const char *path, const poa_data *data,
     c->ncancel_reasons = L.reasons.count;
     c->reasons = L.rreasons.items;
     c->nreasons = L.rreasons.count;
-    /* Keep the id index for lookups; the interners' item arrays now belong to c. */
-    poa_id_index *ix = malloc(sizeof *ix);
-    if (ix) {
-        *ix = L.ids;
-        L.ids.slots = NULL;
+    /* Each record learns its order's position once; the id index, a fifth
+     * of a large case's memory, then goes before the metrics need theirs. */
+    for (size_t i = 0; i < c->nfeedback; i++) {
+        c->feedback[i].order =
+            poa_id_index_get(&L.ids, c->order_recs, c->feedback[i].order_id);
     }
-    c->index = ix;
+    for (size_t i = 0; i < c->nclaims; i++) {
+        c->claims[i].order =
+            poa_id_index_get(&L.ids, c->order_recs, c->claims[i].order_id);
+    }
+    for (size_t i = 0; i < c->nchargebacks; i++) {
+        c->chargebacks[i].order =
+            poa_id_index_get(&L.ids, c->order_recs, c->chargebacks[i].order_id);
+    }
+    for (size_t i = 0; i < c->nreturns; i++) {
+        c->returns[i].order =
+            poa_id_index_get(&L.ids, c->order_recs, c->returns[i].order_id);
+    }
+    /* The interners' item arrays now belong to c. */
     L.skus.items = L.lines.items = L.carriers.items = L.reasons.items = NULL;
     L.rreasons.items = NULL;
     loader_free(&L);
@@ -1558,10 +1564,6 @@ poa_status poa_case_load(poa_case **out, const char *path, const poa_data *data,
 void poa_case_free(poa_case *c) {
     if (!c) {
         return;
-    }
-    if (c->index) {
-        poa_id_index_free(c->index);
-        free(c->index);
     }
     free_case_arrays(c);
     free((void *)c->skus);

@@ -291,15 +291,16 @@ static int mark_defects(ctx *x) {
     int withdrawn_counts = c->marketplace && c->marketplace->withdrawn_claims_count;
     for (size_t i = 0; i < c->nfeedback; i++) {
         const poa_feedback *f = &c->feedback[i];
-        size_t k = poa_case_order_pos(c, f->order_id);
-        if (k != SIZE_MAX && f->rating <= 2 && !f->removed && f->day <= x->as_of) {
+        size_t k = f->order;
+        if (k != POA_NOT_AN_ORDER && f->rating <= 2 && !f->removed &&
+            f->day <= x->as_of) {
             x->defect[k] |= D_FB;
         }
     }
     for (size_t i = 0; i < c->nclaims; i++) {
         const poa_claim *cl = &c->claims[i];
-        size_t k = poa_case_order_pos(c, cl->order_id);
-        if (k == SIZE_MAX || cl->day > x->as_of) {
+        size_t k = cl->order;
+        if (k == POA_NOT_AN_ORDER || cl->day > x->as_of) {
             continue;
         }
         x->defect[k] |= D_ANY_CLAIM;
@@ -310,14 +311,14 @@ static int mark_defects(ctx *x) {
     }
     for (size_t i = 0; i < c->nchargebacks; i++) {
         const poa_chargeback *cb = &c->chargebacks[i];
-        size_t k = poa_case_order_pos(c, cb->order_id);
-        if (k != SIZE_MAX && !cb->fraud && cb->day <= x->as_of) {
+        size_t k = cb->order;
+        if (k != POA_NOT_AN_ORDER && !cb->fraud && cb->day <= x->as_of) {
             x->defect[k] |= D_CB;
         }
     }
     for (size_t i = 0; i < c->nreturns; i++) {
-        size_t k = poa_case_order_pos(c, c->returns[i].order_id);
-        x->return_order[i] = k != SIZE_MAX ? (int32_t)k : -1;
+        size_t k = c->returns[i].order;
+        x->return_order[i] = k != POA_NOT_AN_ORDER ? (int32_t)k : -1;
     }
     return 0;
 }

@@ -464,8 +464,8 @@ static void section_odr(report *r) {
         if (f->rating > 2 || f->removed || f->day > r->m->as_of) {
             continue;
         }
-        size_t k = poa_case_order_pos(c, f->order_id);
-        if (k != SIZE_MAX) {
+        size_t k = f->order;
+        if (k != POA_NOT_AN_ORDER) {
             hit[k] = 1;
         }
     }
