@@ -336,4 +336,20 @@ static inline poa_order poa_case_order_at(const poa_case *c, size_t i) {
     return o;
 }
 
+/* A fact from case.xml, or NULL. */
+const char *poa_case_fact(const poa_case *c, const char *name);
+
+/* A date as the case's files write it: ISO 8601 (with or without time and
+ * offset) or the marketplace's local day format. Returns 0, -1 when not a
+ * date (*col: 1-based offset of the first bad character), -2 when
+ * ambiguous (day/month order unknown without a marketplace). */
+int poa_case_parse_day(const poa_case *c, const char *s, size_t n, int *day,
+                       unsigned *col);
+
+/* Pack "408-4870009-9733125" (any 17 digits with dashes) into 64 bits;
+ * 0 when the text is not such an id. */
+uint64_t poa_order_id_pack(const char *s, size_t n);
+/* Unpack into "NNN-NNNNNNN-NNNNNNN" (20 bytes with NUL). */
+void poa_order_id_format(uint64_t id, char out[20]);
+
 #endif
