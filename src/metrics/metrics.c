@@ -227,12 +227,21 @@ static void tally_add(tally *t, const tally *u) {
 
 enum { CH_ALL = POA_CH_AFN + 1, NCH = CH_ALL + 1 };
 
+/* Per SKU, then per product line: one metric's primary window, one
+ * channel, counted in the same pass as the windows. */
+typedef struct {
+    const char *channel;
+    long long *num, *den;
+} per_key;
+
 /* One metric over nw windows, every channel at once, in one pass: t[w][ch]
- * is indexed by poa_channel, with CH_ALL the sum of them. A case of
+ * is indexed by poa_channel, with CH_ALL the sum of them; window 0 is also
+ * counted per SKU and product line into pk (when not NULL). A case of
  * millions of orders is read once per metric, not once per window and
  * channel. */
 static void count_windows(const ctx *x, const poa_metric_def *def, size_t nw,
-                          const int32_t *from, const int32_t *to, tally (*t)[NCH]) {
+                          const int32_t *from, const int32_t *to, tally (*t)[NCH],
+                          per_key *pk) {
     for (size_t w = 0; w < nw; w++) {
         for (int ch = 0; ch < NCH; ch++) {
             memset(&t[w][ch], 0, sizeof t[w][ch]);
@@ -251,13 +260,24 @@ static void count_windows(const ctx *x, const poa_metric_def *def, size_t nw,
             }
         }
     } else {
-        for (size_t i = 0; i < x->c->norders; i++) {
-            const poa_order o = poa_case_order_at(x->c, i);
+        const poa_case *c = x->c;
+        for (size_t i = 0; i < c->norders; i++) {
+            const poa_order o = poa_case_order_at(c, i);
             for (size_t w = 0; w < nw; w++) {
                 tally *u = &t[w][o.channel < CH_ALL ? o.channel : POA_CH_UNKNOWN];
                 int v = verdict(x, kind, &o, i, from[w], to[w], def->immature_days, u);
                 u->den += v >= 0;
                 u->num += v > 0;
+                if (w == 0 && pk && v >= 0 && in_channel(o.channel, pk->channel)) {
+                    if (o.sku != UINT32_MAX && o.sku < c->nskus) {
+                        pk->den[o.sku]++;
+                        pk->num[o.sku] += v;
+                    }
+                    if (o.product_line != 0xFFFF && o.product_line < c->nproduct_lines) {
+                        pk->den[c->nskus + o.product_line]++;
+                        pk->num[c->nskus + o.product_line] += v;
+                    }
+                }
             }
         }
     }
@@ -275,7 +295,7 @@ static int channel_slot(const char *ch) {
 static void count(const ctx *x, const poa_metric_def *def, const char *ch, int32_t from,
                   int32_t to, tally *t) {
     tally all[1][NCH];
-    count_windows(x, def, 1, &from, &to, all);
+    count_windows(x, def, 1, &from, &to, all, NULL);
     *t = all[0][channel_slot(ch)];
 }
 
@@ -449,38 +469,14 @@ static void init_item(poa_metric *r, const poa_metric_def *def, const char *ch,
     r->settles_on = POA_NO_DAY;
 }
 
-/* Per SKU and product line for one metric's primary window. */
-static int breakdown(poa_metrics *m, size_t *cap, const ctx *x, const poa_metric *r) {
+/* Per SKU and product line for one metric's primary window: pk holds the
+ * counts by each order's first SKU and its line (made with the windows). */
+static int breakdown(poa_metrics *m, size_t *cap, const ctx *x, const poa_metric *r,
+                     const per_key *pk) {
     const poa_case *c = x->c;
     int kind = kind_of(r->id);
-    if (kind == K_RDR || kind == K_NONE) {
-        return 0;
-    }
     size_t nk = c->nskus + c->nproduct_lines;
-    long long *num = calloc(nk + 1, sizeof *num), *den = calloc(nk + 1, sizeof *den);
-    if (!num || !den) {
-        free(num);
-        free(den);
-        return -1;
-    }
-    for (size_t i = 0; i < c->norders; i++) {
-        const poa_order o = poa_case_order_at(c, i);
-        if (!in_channel(o.channel, r->channel)) {
-            continue;
-        }
-        int v = verdict(x, kind, &o, i, r->from, r->to, 0, NULL);
-        if (v < 0) {
-            continue;
-        }
-        if (o.sku != UINT32_MAX) {
-            den[o.sku]++;
-            num[o.sku] += v;
-        }
-        if (o.product_line != 0xFFFF) {
-            den[c->nskus + o.product_line]++;
-            num[c->nskus + o.product_line] += v;
-        }
-    }
+    long long *num = pk->num, *den = pk->den;
     /* An order's further SKUs count for each of them too. */
     for (size_t k = 0; k < c->norder_skus; k++) {
         const poa_order_sku *os = &c->order_skus[k];
@@ -521,8 +517,6 @@ static int breakdown(poa_metrics *m, size_t *cap, const ctx *x, const poa_metric
         b->denominator = den[k];
         b->rate = (double)num[k] / (double)den[k];
     }
-    free(num);
-    free(den);
     return rc;
 }
 
@@ -633,30 +627,47 @@ poa_status poa_metrics_compute(poa_metrics **out, const poa_case *c, const poa_d
         if (!tg.found) {
             tg = (target){1, def->op, def->target, def->target_units, def->target_scale};
         }
-        for (size_t w = 0; rc == 0 && w < def->nwindows; w++) {
-            /* This window and the one before it, for the trend. */
-            int32_t to[2], from[2];
-            to[0] = m->as_of - def->lag;
-            from[0] = to[0] - def->windows[w] + 1;
-            to[1] = from[0] - 1;
-            from[1] = from[0] - def->windows[w];
-            tally t[2][NCH];
-            count_windows(&x, def, 2, from, to, t);
+        /* Every window and the one before each (for the trend) in one
+         * pass; windows[0]'s first channel also per SKU and line. */
+        enum { MAXW = sizeof def->windows / sizeof def->windows[0] };
+        int32_t to[2 * MAXW], from[2 * MAXW];
+        size_t nw = def->nwindows < MAXW ? def->nwindows : MAXW;
+        for (size_t w = 0; w < nw; w++) {
+            to[2 * w] = m->as_of - def->lag;
+            from[2 * w] = to[2 * w] - def->windows[w] + 1;
+            to[2 * w + 1] = from[2 * w] - 1;
+            from[2 * w + 1] = from[2 * w] - def->windows[w];
+        }
+        int kind = kind_of(def->id);
+        size_t nk = c->nskus + c->nproduct_lines;
+        per_key pk = {channels[0], NULL, NULL};
+        if (kind != K_RDR && kind != K_NONE && nw > 0) {
+            pk.num = calloc(nk + 1, sizeof *pk.num);
+            pk.den = calloc(nk + 1, sizeof *pk.den);
+            rc = pk.num && pk.den ? 0 : -1;
+        }
+        tally t[2 * MAXW][NCH];
+        if (rc == 0 && nw > 0) {
+            count_windows(&x, def, 2 * nw, from, to, t, pk.num ? &pk : NULL);
+        }
+        for (size_t w = 0; rc == 0 && w < nw; w++) {
             for (size_t k = 0; rc == 0 && k < nch; k++) {
                 poa_metric r;
                 init_item(&r, def, channels[k], &tg);
                 r.window_days = def->windows[w];
-                r.to = to[0];
-                r.from = from[0];
+                r.to = to[2 * w];
+                r.from = from[2 * w];
                 int slot = channel_slot(channels[k]);
-                fill(&r, &t[0][slot], &t[1][slot], def->immature_days);
+                fill(&r, &t[2 * w][slot], &t[2 * w + 1][slot], def->immature_days);
                 judge(&r, &tg);
                 rc = add(m, &cap, &r);
-                if (rc == 0 && w == 0 && k == 0) {
-                    rc = breakdown(m, &bcap, &x, &r);
+                if (rc == 0 && w == 0 && k == 0 && pk.num) {
+                    rc = breakdown(m, &bcap, &x, &r, &pk);
                 }
             }
         }
+        free(pk.num);
+        free(pk.den);
     }
     if (rc == 0 && m->as_of != POA_NO_DAY) {
         rc = report_items(m, &cap, &x);
