@@ -3,7 +3,8 @@
  * Usage: bench_table [FILE] [MB]
  * Without FILE, writes /tmp/poagen-bench-orders.tsv (~MB megabytes, default 1024)
  * shaped like GET_FLAT_FILE_ALL_ORDERS_DATA_BY_ORDER_DATE_GENERAL (32 columns),
- * unless it is already there. Reads every row touching one field, then times
+ * unless it is already there; a FILE that does not exist is written the same way
+ * (an existing FILE is never overwritten). Reads every row touching one field, then times
  * `wc -l` on the same (cached) file for comparison. */
 #include <stdint.h>
 #include <stdio.h>
@@ -90,8 +91,8 @@ int main(int argc, char **argv) {
     const char *path = argc > 1 ? argv[1] : "/tmp/poagen-bench-orders.tsv";
     unsigned long long mb = argc > 2 ? strtoull(argv[2], NULL, 10) : 1024;
     struct stat st;
-    if (argc <= 1 &&
-        (stat(path, &st) != 0 || (unsigned long long)st.st_size < mb << 20)) {
+    const int missing = stat(path, &st) != 0;
+    if (missing || (argc <= 1 && (unsigned long long)st.st_size < mb << 20)) {
         printf("writing %s (%llu MB)...\n", path, mb);
         if (generate(path, mb << 20) != 0) {
             return 1;

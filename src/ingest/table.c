@@ -16,7 +16,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#if defined(__SSE2__)
+#if defined(__SSE2__) && !defined(POA_TABLE_PORTABLE)
 #include <emmintrin.h>
 #endif
 
@@ -103,13 +103,16 @@ static long utf8_seq(const unsigned char *s, size_t n) {
 #define ONES 0x0101010101010101ULL
 #define HIGHS 0x8080808080808080ULL
 
+#if !defined(__SSE2__) || defined(POA_TABLE_PORTABLE)
 /* Nonzero when the 8 bytes hold a NUL or a byte >= 0x80: both need a closer look. */
 static inline uint64_t word_special(uint64_t v) {
     return (((v - ONES) & ~v) | v) & HIGHS;
 }
+#endif
 
 /* Offset of the first NUL, or (when utf8) of the first invalid UTF-8 sequence, in
- * [s, s+n); n when the text is clean. ASCII runs are skipped 16 bytes at a time. */
+ * [s, s+n); n when the text is clean. Runs of ASCII are skipped 16 bytes at a time;
+ * only the bytes that are not ASCII go through utf8_seq. */
 static size_t check_text(const unsigned char *s, size_t n, int utf8) {
     if (!utf8) {
         const unsigned char *z = memchr(s, 0, n);
@@ -117,6 +120,19 @@ static size_t check_text(const unsigned char *s, size_t n, int utf8) {
     }
     size_t i = 0;
     while (i < n) {
+#if defined(__SSE2__) && !defined(POA_TABLE_PORTABLE)
+        const __m128i vz = _mm_setzero_si128();
+        while (i + 16 <= n) {
+            __m128i c = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+            unsigned m =
+                (unsigned)_mm_movemask_epi8(_mm_or_si128(c, _mm_cmpeq_epi8(c, vz)));
+            if (m) {
+                i += (size_t)__builtin_ctz(m);
+                break;
+            }
+            i += 16;
+        }
+#else
         while (i + 16 <= n) {
             uint64_t a, b;
             memcpy(&a, s + i, 8);
@@ -125,6 +141,10 @@ static size_t check_text(const unsigned char *s, size_t n, int utf8) {
                 break;
             }
             i += 16;
+        }
+#endif
+        while (i < n && s[i] - 1u < 0x7Fu) { /* ASCII but NUL */
+            i++;
         }
         if (i >= n) {
             break;
@@ -396,10 +416,12 @@ static poa_status too_long(poa_table_reader *r, unsigned long line, poa_error *e
                          line, r->max_line);
 }
 
-/* Check one physical line [s, e) starting at line `line`. */
-static poa_status check_line(poa_table_reader *r, const char *s, const char *e,
-                             unsigned long line, poa_error *err) {
-    size_t bad = check_text((const unsigned char *)s, (size_t)(e - s), r->pass);
+/* Check [from, e) of the physical line starting at s, line `line` (columns count
+ * from s); the rest of the line is known to be ASCII without NUL. */
+static poa_status check_line(poa_table_reader *r, const char *s, const char *from,
+                             const char *e, unsigned long line, poa_error *err) {
+    size_t bad = (size_t)(from - s) +
+                 check_text((const unsigned char *)from, (size_t)(e - from), r->pass);
     if (bad == (size_t)(e - s)) {
         return POA_OK;
     }
@@ -467,9 +489,12 @@ static poa_status unescape(poa_table_reader *r, size_t record_bytes, poa_error *
     return POA_OK;
 }
 
-/* The slow path: a row whose first line holds a quote. [s, le) is that line, ce its
- * content end, lim the end of decoded text. Sets *need_more when the row may go on
- * past lim. */
+/* The slow path: a row whose first line has a field starting with a quote. [s, le)
+ * is that line, ce its content end, lim the end of decoded text. r->fields holds
+ * split_line's cut of that line at every delimiter ("segments"): while the row is
+ * still on its first line, an unquoted field is the next segment, so no search is
+ * needed. Each field takes one segment or more, so field n is written only after
+ * the segments up to n were read. Sets *need_more when the row may go on past lim. */
 static poa_status split_quoted(poa_table_reader *r, const char *s, const char *le,
                                const char *ce, const char *lim, int final, int *need_more,
                                poa_error *err) {
@@ -480,6 +505,8 @@ static poa_status split_quoted(poa_table_reader *r, const char *s, const char *l
     unsigned long extra = 0;    /* physical lines after the first */
     size_t n = 0;
     int any_quoted = 0;
+    const size_t nseg = r->nfields;
+    size_t j = 0; /* the segment p starts while extra == 0 */
     for (;;) {
         if (n == r->fcap && grow_fields(r, n + 1) != 0) {
             return nomem(r, err);
@@ -541,7 +568,7 @@ static poa_status split_quoted(poa_table_reader *r, const char *s, const char *l
                     return too_long(r, r->line, err);
                 }
                 more++;
-                poa_status st = check_line(r, ns, nle, r->line + extra + more, err);
+                poa_status st = check_line(r, ns, ns, nle, r->line + extra + more, err);
                 if (st != POA_OK) {
                     return st;
                 }
@@ -556,10 +583,18 @@ static poa_status split_quoted(poa_table_reader *r, const char *s, const char *l
                 ce = cce;
                 ls = cls;
                 extra += more;
+                if (extra == 0 && p < ce) {
+                    while (r->fields[j].p <= p) { /* p: the delimiter after the quote */
+                        j++;
+                    }
+                }
                 any_quoted = 1;
             }
         }
-        if (!fe) {
+        if (!fe && extra == 0) {
+            fe = p = j + 1 < nseg ? r->fields[j].p + r->fields[j].n : ce;
+            j++;
+        } else if (!fe) {
             const char *d = memchr(p, delim, (size_t)(ce - p));
             fe = p = d ? d : ce;
         }
@@ -579,80 +614,147 @@ static poa_status split_quoted(poa_table_reader *r, const char *s, const char *l
     return any_quoted ? unescape(r, (size_t)(le - s), err) : POA_OK;
 }
 
-enum { SPLIT_QUOTE = 1, SPLIT_ODD = 2 };
+/* What split_line learns about 64 bytes of text: bit i of each mask is about the
+ * chunk's byte i. */
+typedef struct {
+    uint64_t delim, eol, quote;
+    uint64_t odd; /* a NUL or a byte >= 0x80: the line needs check_line */
+} chunk_masks;
 
-static int push_field(poa_table_reader *r, size_t n, const char *a, const char *b) {
-    if (n == r->fcap && grow_fields(r, n + 1) != 0) {
-        return -1;
-    }
-    r->fields[n].p = a;
-    r->fields[n].n = (size_t)(b - a);
-    return 0;
-}
+#if defined(__SSE2__) && !defined(POA_TABLE_PORTABLE)
+/* The four 16-byte masks of cmp (k = 0..3 from the chunk's start) as one. */
+#define MASK64(cmp)                                                                      \
+    ((uint64_t)(unsigned)_mm_movemask_epi8(cmp(c0)) |                                    \
+     (uint64_t)(unsigned)_mm_movemask_epi8(cmp(c1)) << 16 |                              \
+     (uint64_t)(unsigned)_mm_movemask_epi8(cmp(c2)) << 32 |                              \
+     (uint64_t)(unsigned)_mm_movemask_epi8(cmp(c3)) << 48)
 
-/* The fast path, one pass over the text: cut [s, lim) into fields at each
- * delimiter up to the first line end, noting any quote (the row then needs the
- * slow path) and any NUL or non-ASCII byte (the line then needs check_line).
- * Returns where it stopped: the line end, or lim when there is none; NULL when
- * out of memory. Sets r->nfields. */
-static const char *split_line(poa_table_reader *r, const char *s, const char *lim,
-                              unsigned *flags) {
-    const char delim = r->info.delimiter, eol = r->eol;
-    const char *fs = s, *p = s;
-    size_t n = 0;
-    unsigned fl = 0;
-#if defined(__SSE2__)
+static inline void scan_chunk(const char *p, char delim, char eol, chunk_masks *m) {
     const __m128i vd = _mm_set1_epi8(delim), ve = _mm_set1_epi8(eol);
     const __m128i vq = _mm_set1_epi8('"'), vz = _mm_setzero_si128();
-    for (; p < lim; p += 16) {
-        size_t left = (size_t)(lim - p);
-        unsigned valid = 0xFFFF;
-        __m128i c;
-        if (left >= 16) {
-            c = _mm_loadu_si128((const __m128i *)(const void *)p);
-        } else {
-            char tail[16] = {0};
-            memcpy(tail, p, left);
-            c = _mm_loadu_si128((const __m128i *)(const void *)tail);
-            valid = (1u << left) - 1;
-        }
-        unsigned me = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(c, ve)) & valid;
-        unsigned md = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(c, vd));
-        unsigned mq = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(c, vq));
-        unsigned mo = (unsigned)_mm_movemask_epi8(_mm_or_si128(c, _mm_cmpeq_epi8(c, vz)));
-        unsigned keep = me ? (me & -me) - 1 : valid; /* bytes before the line end */
-        md &= keep;
-        fl |= (mq & keep ? SPLIT_QUOTE : 0) | (mo & keep ? SPLIT_ODD : 0);
-        for (; md; md &= md - 1) {
-            const char *d = p + __builtin_ctz(md);
-            if (push_field(r, n++, fs, d) != 0) {
+    const __m128i c0 = _mm_loadu_si128((const __m128i *)(const void *)p);
+    const __m128i c1 = _mm_loadu_si128((const __m128i *)(const void *)(p + 16));
+    const __m128i c2 = _mm_loadu_si128((const __m128i *)(const void *)(p + 32));
+    const __m128i c3 = _mm_loadu_si128((const __m128i *)(const void *)(p + 48));
+#define IS_DELIM(c) _mm_cmpeq_epi8(c, vd)
+#define IS_EOL(c) _mm_cmpeq_epi8(c, ve)
+#define IS_QUOTE(c) _mm_cmpeq_epi8(c, vq)
+#define IS_ODD(c) _mm_or_si128(c, _mm_cmpeq_epi8(c, vz))
+    m->delim = MASK64(IS_DELIM);
+    m->eol = MASK64(IS_EOL);
+    m->quote = MASK64(IS_QUOTE);
+    m->odd = MASK64(IS_ODD);
+#undef IS_DELIM
+#undef IS_EOL
+#undef IS_QUOTE
+#undef IS_ODD
+}
+#else
+#define LOWS 0x7F7F7F7F7F7F7F7FULL
+
+/* 0x80 in each byte of v that is zero, exactly (no borrow between bytes). */
+static inline uint64_t word_zero(uint64_t v) {
+    return ~(((v & LOWS) + LOWS) | v | LOWS);
+}
+
+/* The high bit of each byte of v, packed into 8 bits (byte i to bit i). */
+static inline uint64_t pack_highs(uint64_t v) {
+    uint64_t x = (v & HIGHS) >> 7;
+    x |= x >> 7;
+    x |= x >> 14;
+    x |= x >> 28;
+    return x & 0xFF;
+}
+
+static inline void scan_chunk(const char *p, char delim, char eol, chunk_masks *m) {
+    const uint64_t vd = ONES * (unsigned char)delim, ve = ONES * (unsigned char)eol;
+    const uint64_t vq = ONES * (unsigned char)'"';
+    uint64_t d = 0, e = 0, q = 0, o = 0;
+    for (int k = 0; k < 8; k++) {
+        uint64_t v;
+        memcpy(&v, p + 8 * k, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+        v = __builtin_bswap64(v); /* byte 0 of the text in the low bits */
+#endif
+        d |= pack_highs(word_zero(v ^ vd)) << (8 * k);
+        e |= pack_highs(word_zero(v ^ ve)) << (8 * k);
+        q |= pack_highs(word_zero(v ^ vq)) << (8 * k);
+        o |= pack_highs(word_zero(v) | v) << (8 * k);
+    }
+    m->delim = d;
+    m->eol = e;
+    m->quote = q;
+    m->odd = o;
+}
+#endif
+
+/* The fast path, one pass over the text 64 bytes at a time: cut [s, lim) into
+ * fields at each delimiter up to the first line end. *quote is set when a field
+ * starts with `"` (the row then needs the slow path; a quote inside a field is
+ * text under every quoting rule). [odd[0], odd[1]) spans every NUL or non-ASCII
+ * byte of the line, both NULL when there is none: only that span needs
+ * check_line, since a sequence cut short by the span's end is invalid just as
+ * when cut short by the ASCII byte that follows. Returns where it
+ * stopped: the line end, or lim when there is none; NULL when out of memory. Sets
+ * r->nfields. */
+static const char *split_line(poa_table_reader *r, const char *s, const char *lim,
+                              int *quote, const char *odd[2]) {
+    const char delim = r->info.delimiter, eol = r->eol;
+    const char *fs = s, *p = s, *first_odd = NULL, *last_odd = NULL;
+    poa_field *f = r->fields;
+    size_t n = 0;
+    uint64_t starts = 1; /* bit 0: the chunk's first byte starts a field */
+    uint64_t quotes = 0;
+    for (; p < lim; p += 64) {
+        /* Room for every delimiter of the chunk and the last field. */
+        if (r->fcap - n <= 64) {
+            if (grow_fields(r, n + 65) != 0) {
                 return NULL;
             }
+            f = r->fields;
+        }
+        const size_t left = (size_t)(lim - p);
+        uint64_t valid = ~0ULL;
+        chunk_masks m;
+        if (left >= 64) {
+            scan_chunk(p, delim, eol, &m);
+        } else {
+            char tail[64] = {0};
+            memcpy(tail, p, left);
+            scan_chunk(tail, delim, eol, &m);
+            valid = (1ULL << left) - 1;
+        }
+        const uint64_t me = m.eol & valid;
+        const uint64_t keep = me ? (me & (~me + 1)) - 1 : valid; /* before the line end */
+        uint64_t md = m.delim & keep;
+        quotes |= m.quote & keep & (starts | md << 1);
+        starts = md >> 63;
+        const uint64_t mo = m.odd & keep;
+        if (mo) {
+            first_odd = first_odd ? first_odd : p + __builtin_ctzll(mo);
+            last_odd = p + 63 - __builtin_clzll(mo);
+        }
+        for (; md; md &= md - 1) {
+            const char *d = p + __builtin_ctzll(md);
+            f[n].p = fs;
+            f[n].n = (size_t)(d - fs);
+            n++;
             fs = d + 1;
         }
         if (me) {
-            p += __builtin_ctz(me);
+            p += __builtin_ctzll(me);
             break;
         }
     }
     if (p > lim) {
         p = lim;
     }
-#else
-    const char *le = memchr(s, eol, (size_t)(lim - s));
-    p = le ? le : lim;
-    fl = SPLIT_ODD | (memchr(s, '"', (size_t)(p - s)) ? SPLIT_QUOTE : 0);
-    for (const char *d; (d = memchr(fs, delim, (size_t)(p - fs))) != NULL; fs = d + 1) {
-        if (push_field(r, n++, fs, d) != 0) {
-            return NULL;
-        }
-    }
-#endif
-    if (push_field(r, n++, fs, p) != 0) {
-        return NULL;
-    }
-    r->nfields = n;
-    *flags = fl;
+    f[n].p = fs;
+    f[n].n = (size_t)(p - fs);
+    r->nfields = n + 1;
+    *quote = quotes != 0;
+    odd[0] = first_odd;
+    odd[1] = last_odd ? last_odd + 1 : NULL;
     return p;
 }
 
@@ -673,8 +775,9 @@ static poa_status parse_row(poa_table_reader *r, int *need_more, poa_error *err)
         }
         /* Look no further than one byte past the longest line allowed. */
         const char *scan = (size_t)(lim - s) > r->max_line ? s + r->max_line + 1 : lim;
-        unsigned flags;
-        const char *le = split_line(r, s, scan, &flags);
+        int quote;
+        const char *odd[2];
+        const char *le = split_line(r, s, scan, &quote, odd);
         if (!le) {
             return nomem(r, err);
         }
@@ -692,15 +795,15 @@ static poa_status parse_row(poa_table_reader *r, int *need_more, poa_error *err)
             r->pos = (size_t)((le < lim ? le + 1 : le) - r->buf);
             continue;
         }
-        if (flags & SPLIT_ODD) {
-            poa_status st = check_line(r, s, le, r->line, err);
+        if (odd[0]) {
+            poa_status st = check_line(r, s, odd[0], odd[1], r->line, err);
             if (st != POA_OK) {
                 return st;
             }
         }
         r->rec_start = r->pos;
         r->rec_line = r->line;
-        if ((flags & SPLIT_QUOTE) && r->quoting != POA_QUOTING_NONE) {
+        if (quote && r->quoting != POA_QUOTING_NONE) {
             return split_quoted(r, s, le, ce, lim, final, need_more, err);
         }
         r->fields[r->nfields - 1].n -= (size_t)(le - ce); /* the CR of a CRLF */

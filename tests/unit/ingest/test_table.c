@@ -598,6 +598,175 @@ static void lines_after_multiline_field(void **state) {
     poa_table_close(r);
 }
 
+/* ---- the fast path's 16- and 64-byte chunks ---- */
+
+/* The fast path looks at a line 64 bytes at a time (16 in its SIMD registers) and
+ * hands a line with a non-ASCII byte or a field-opening quote to slower code. Each
+ * test below puts the interesting byte at every offset from 0 to 140 of a data line,
+ * so it lands on, before and after every chunk boundary; read_file also reads with
+ * tiny blocks, which puts the end of the text at odd places. */
+
+#define SWEEP 141
+
+static void fill_x(char *p, size_t n) {
+    memset(p, 'x', n);
+}
+
+/* expect_rows, and the count of fields that were quoted. */
+static void expect_quoted(const char *expected, unsigned long long quoted) {
+    result res;
+    read_file(&res, NULL);
+    assert_int_equal(res.status, POA_OK);
+    assert_string_equal(poa_buf_cstr(&res.rows), expected);
+    assert_int_equal(res.info.quoted_fields, quoted);
+    done(&res);
+}
+
+static void multibyte_across_chunk_boundaries(void **state) {
+    (void)state;
+    static const char *const chars[] = {"\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80"};
+    char line[512], expected[512];
+    for (size_t c = 0; c < 3; c++) {
+        const char *ch = chars[c];
+        for (size_t off = 0; off < SWEEP; off++) {
+            fill_x(line, off);
+            int n = snprintf(line + off, sizeof line - off, "%s\ty%s\n", ch, ch);
+            char file[600];
+            int fn = snprintf(file, sizeof file, "a\tb\n%.*s", (int)off + n, line);
+            write_bytes(file, (size_t)fn);
+            snprintf(expected, sizeof expected, "1:a|b\n2:%.*s%s|y%s\n", (int)off, line,
+                     ch, ch);
+            expect_rows(expected, NULL);
+        }
+    }
+}
+
+static void invalid_byte_across_chunk_boundaries(void **state) {
+    (void)state;
+    /* The header's é settles UTF-8, so a bad byte later is an error, not CP1252. */
+    static const struct {
+        const char *tail;
+        unsigned extra_col; /* code points between the x's and the bad byte */
+        const char *what;
+    } cases[] = {
+        {"\xFF"
+         "z\n",
+         0, "byte 0xFF"},
+        {"\xC3\xA9\xE2\x82"
+         "ab\n",
+         1, "byte 0xE2"},               /* a sequence cut short by ASCII */
+        {"\xE2\x82\n", 0, "byte 0xE2"}, /* ... and by the line end */
+        {"\xC3\n", 0, "byte 0xC3"},
+        {"\xC3\xA9\xED\xA0\x80\n", 1, "byte 0xED"}, /* a surrogate */
+        {"\tq\xC0\xAF\n", 2, "byte 0xC0"},          /* an overlong */
+        {"\0z\n", 0, "NUL character"},
+    };
+    char file[512];
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        size_t tl = strlen(cases[c].tail);
+        if (tl == 0) {
+            tl = 3; /* the NUL case */
+        }
+        for (size_t off = 0; off < SWEEP; off++) {
+            memcpy(file, "a\t\xC3\xA9\n", 5);
+            fill_x(file + 5, off);
+            memcpy(file + 5 + off, cases[c].tail, tl);
+            write_bytes(file, 5 + off + tl);
+            expect_error(POA_ERR_PARSE, 2, (unsigned)off + 1 + cases[c].extra_col,
+                         cases[c].what, NULL);
+        }
+    }
+}
+
+static void quote_across_chunk_boundaries(void **state) {
+    (void)state;
+    char file[512], expected[512];
+    for (size_t off = 0; off < SWEEP; off++) {
+        char xs[256];
+        fill_x(xs, off);
+        xs[off] = 0;
+        /* A quote opening the field after a delimiter: the field is quoted. */
+        int n = snprintf(file, sizeof file, "a\tb\tc\n%s\t\"p\tq\"\tz\n", xs);
+        write_bytes(file, (size_t)n);
+        snprintf(expected, sizeof expected, "1:a|b|c\n2:%s|p\tq|z\n", xs);
+        expect_quoted(expected, 1);
+        if (off == 0) {
+            continue; /* a quote at the line start opens the first field */
+        }
+        /* A quote inside a field is text, wherever it falls. */
+        n = snprintf(file, sizeof file, "a\tb\n%s\"p\tq\"\n", xs);
+        write_bytes(file, (size_t)n);
+        snprintf(expected, sizeof expected, "1:a|b\n2:%s\"p|q\"\n", xs);
+        expect_quoted(expected, 0);
+    }
+}
+
+static void many_fields_in_one_chunk(void **state) {
+    (void)state;
+    /* 200 fields: every byte of the first three chunks is a delimiter. */
+    char file[1024], expected[1024];
+    size_t n = 0, e = 0;
+    n += (size_t)snprintf(file + n, sizeof file - n, "h");
+    for (int i = 1; i < 200; i++) {
+        n += (size_t)snprintf(file + n, sizeof file - n, "\th");
+    }
+    file[n++] = '\n';
+    memset(file + n, '\t', 199);
+    n += 199;
+    n += (size_t)snprintf(file + n, sizeof file - n, "v\n\"q\"");
+    memset(file + n, '\t', 150);
+    n += 150;
+    n += (size_t)snprintf(file + n, sizeof file - n, "w\n");
+    write_bytes(file, n);
+    e += (size_t)snprintf(expected + e, sizeof expected - e, "1:h");
+    for (int i = 1; i < 200; i++) {
+        e += (size_t)snprintf(expected + e, sizeof expected - e, "|h");
+    }
+    e += (size_t)snprintf(expected + e, sizeof expected - e, "\n2:");
+    memset(expected + e, '|', 199);
+    e += 199;
+    e += (size_t)snprintf(expected + e, sizeof expected - e, "v\n3:q");
+    memset(expected + e, '|', 150);
+    e += 150;
+    snprintf(expected + e, sizeof expected - e, "w\n");
+    expect_rows(expected, NULL);
+
+    /* Two chunks of delimiters only, ending the file without a line end: the
+     * last field comes after the 128th delimiter, with the field array still
+     * sized for the one-field header (ASan checks the room). */
+    memcpy(file, "h\n", 2);
+    memset(file + 2, '\t', 128);
+    write_bytes(file, 130);
+    e = (size_t)snprintf(expected, sizeof expected, "1:h\n2:");
+    memset(expected + e, '|', 128);
+    e += 128;
+    snprintf(expected + e, sizeof expected - e, "\n");
+    expect_rows(expected, NULL);
+}
+
+static void unquoted_fields_after_quoted_ones(void **state) {
+    (void)state;
+    /* A quoted field holding delimiters, then plain, quoted, stray-quoted, empty
+     * and last fields; the row's other cuts must line up after each. */
+    WRITE("a\tb\tc\td\te\tf\tg\n\"1\t2\"\tc\t\"d\"\t\"x\"y\t\t\"\"\tlast\r\n\"\"\r\n");
+    expect_quoted("1:a|b|c|d|e|f|g\n2:1\t2|c|d|\"x\"y|||last\n3:\n", 4);
+    /* After a quoted field spanning lines, the fields of its last line. */
+    WRITE("\xEF\xBB\xBF"
+          "a,b,c,d\n\"1\n2,3\",c,\"d\",e\nz,y,x,w\n");
+    expect_rows("1:a|b|c|d\n2:1\\n2,3|c|d|e\n4:z|y|x|w\n", NULL);
+}
+
+static void bytes_one_off_a_delimiter(void **state) {
+    (void)state;
+    /* Each special byte followed by the byte one bit away from it (tab then 0x08,
+     * comma then '-', quote then '#', line end then 0x0B): a cheap "has this byte"
+     * test can mistake the second for the first. */
+    WRITE("a\tb\tc\n\t\x08x\t\"#\"#\tq\"#\n\x0B\tz\ty\n");
+    expect_rows("1:a|b|c\n2:|\x08x|\"#\"#|q\"#\n3:\x0B|z|y\n", NULL);
+    WRITE("a,b,c\n,-1.50,-2\n-,--,x\n");
+    expect_rows("1:a|b|c\n2:|-1.50|-2\n3:-|--|x\n", NULL);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(utf8_without_bom, setup, teardown),
@@ -633,6 +802,15 @@ int main(void) {
         cmocka_unit_test_setup_teardown(short_and_ragged_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(field_columns_in_code_points, setup, teardown),
         cmocka_unit_test_setup_teardown(lines_after_multiline_field, setup, teardown),
+        cmocka_unit_test_setup_teardown(multibyte_across_chunk_boundaries, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(invalid_byte_across_chunk_boundaries, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(quote_across_chunk_boundaries, setup, teardown),
+        cmocka_unit_test_setup_teardown(many_fields_in_one_chunk, setup, teardown),
+        cmocka_unit_test_setup_teardown(unquoted_fields_after_quoted_ones, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(bytes_one_off_a_delimiter, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
