@@ -230,7 +230,7 @@ int main(int argc, char **argv) {
     }
     double t_load = now() - t0;
     poa_metrics *m;
-    poa_metrics_options mo = {POA_NO_DAY};
+    poa_metrics_options mo = {.as_of = POA_NO_DAY};
     if (poa_metrics_compute(&m, c, d, &mo, &e) != POA_OK) {
         return 1;
     }

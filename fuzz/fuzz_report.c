@@ -61,7 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             }
         }
         poa_metrics *m = NULL;
-        poa_metrics_options mo = {POA_NO_DAY};
+        poa_metrics_options mo = {.as_of = POA_NO_DAY};
         if (poa_metrics_compute(&m, c, d, &mo, &e) == POA_OK) {
             poa_metrics_free(m);
         }

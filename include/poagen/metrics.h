@@ -68,6 +68,9 @@ typedef struct {
 
 typedef struct {
     int32_t as_of; /* POA_NO_DAY: the latest purchase date in the data */
+    /* No per-SKU and per-line breakdown: the report's daily series asks
+     * for the figures of many days and needs only the totals. */
+    int totals_only;
 } poa_metrics_options;
 
 poa_status poa_metrics_compute(poa_metrics **out, const poa_case *c, const poa_data *d,

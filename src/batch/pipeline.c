@@ -15,7 +15,7 @@ poa_status poa_analysis_run(poa_analysis *out, const char *case_path, const poa_
     poa_ingest_options io = {opt->marketplace, opt->encoding, opt->quoting, opt->warner};
     poa_status st = poa_case_load(&out->kase, case_path, d, &io, err);
     if (st == POA_OK) {
-        poa_metrics_options mo = {opt->as_of};
+        poa_metrics_options mo = {.as_of = opt->as_of};
         st = poa_metrics_compute(&out->metrics, out->kase, d, &mo, err);
     }
     if (st == POA_OK) {

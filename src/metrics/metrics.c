@@ -641,7 +641,7 @@ poa_status poa_metrics_compute(poa_metrics **out, const poa_case *c, const poa_d
         int kind = kind_of(def->id);
         size_t nk = c->nskus + c->nproduct_lines;
         per_key pk = {channels[0], NULL, NULL};
-        if (kind != K_RDR && kind != K_NONE && nw > 0) {
+        if (kind != K_RDR && kind != K_NONE && nw > 0 && !(opt && opt->totals_only)) {
             pk.num = calloc(nk + 1, sizeof *pk.num);
             pk.den = calloc(nk + 1, sizeof *pk.den);
             rc = pk.num && pk.den ? 0 : -1;

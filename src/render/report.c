@@ -560,7 +560,7 @@ static poa_status compute_series(report *r, poa_error *err) {
     }
     for (size_t t = 0; t < r->ndays; t++) {
         poa_metrics *day;
-        poa_metrics_options mo = {first + (int32_t)t};
+        poa_metrics_options mo = {.as_of = first + (int32_t)t, .totals_only = 1};
         poa_status st = poa_metrics_compute(&day, c, r->in->data, &mo, err);
         if (st != POA_OK) {
             return st;

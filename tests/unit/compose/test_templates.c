@@ -35,7 +35,7 @@ static void run(pipeline *p) {
     if (poa_case_load(&p->c, dir, p->d, &io, &e) != POA_OK) {
         fail_msg("%s:%u:%u: %s", e.file, e.line, e.column, e.message);
     }
-    poa_metrics_options mo = {POA_NO_DAY};
+    poa_metrics_options mo = {.as_of = POA_NO_DAY};
     assert_int_equal(poa_metrics_compute(&p->m, p->c, p->d, &mo, &e), POA_OK);
     assert_int_equal(poa_diagnose(&p->dx, p->c, p->m, p->d, &e), POA_OK);
 }

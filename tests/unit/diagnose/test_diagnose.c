@@ -106,7 +106,7 @@ static void load(fixture *f, const char *orders_text, const char *feedback,
     if (poa_case_load(&f->kase, f->dir, f->data, &io, &e) != POA_OK) {
         fail_msg("%s:%u:%u: %s", e.file, e.line, e.column, e.message);
     }
-    poa_metrics_options mo = {POA_NO_DAY};
+    poa_metrics_options mo = {.as_of = POA_NO_DAY};
     assert_int_equal(poa_parse_iso_day("2026-11-30", 10, 0, &mo.as_of, NULL), 0);
     assert_int_equal(poa_metrics_compute(&f->metrics, f->kase, f->data, &mo, &e), POA_OK);
     assert_int_equal(poa_diagnose(&f->dx, f->kase, f->metrics, f->data, &e), POA_OK);

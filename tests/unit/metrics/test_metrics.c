@@ -42,7 +42,7 @@ static void load_more(fixture *f, const char *orders, const char *feedback,
     if (poa_case_load(&f->kase, f->dir, f->data, &io, &e) != POA_OK) {
         fail_msg("%s:%u:%u: %s", e.file, e.line, e.column, e.message);
     }
-    poa_metrics_options mo = {POA_NO_DAY};
+    poa_metrics_options mo = {.as_of = POA_NO_DAY};
     if (as_of) {
         assert_int_equal(poa_parse_iso_day(as_of, strlen(as_of), 0, &mo.as_of, NULL), 0);
     }
@@ -348,6 +348,30 @@ static void test_odr_components(void **state) {
     unload(&f);
 }
 
+/* The report's daily series asks for totals only: the same figures, item
+ * for item, and no per-SKU or per-line breakdown. */
+static void test_totals_only(void **state) {
+    (void)state;
+    fixture f;
+    load_more(&f, odr3_orders, NULL, "2026-05-31", odr3_more);
+    poa_metrics *t;
+    poa_error e;
+    poa_metrics_options mo = {.as_of = f.metrics->as_of, .totals_only = 1};
+    assert_int_equal(poa_metrics_compute(&t, f.kase, f.data, &mo, &e), POA_OK);
+    assert_true(f.metrics->nbreakdown > 0);
+    assert_int_equal(t->nbreakdown, 0);
+    assert_int_equal(t->count, f.metrics->count);
+    for (size_t i = 0; i < t->count; i++) {
+        assert_string_equal(t->items[i].id, f.metrics->items[i].id);
+        assert_string_equal(t->items[i].channel, f.metrics->items[i].channel);
+        assert_int_equal(t->items[i].numerator, f.metrics->items[i].numerator);
+        assert_int_equal(t->items[i].denominator, f.metrics->items[i].denominator);
+        assert_int_equal(t->items[i].status, f.metrics->items[i].status);
+    }
+    poa_metrics_free(t);
+    unload(&f);
+}
+
 /* On NL the marketplace table counts withdrawn claims: o3 becomes a defect. */
 static void test_withdrawn_claims_switch(void **state) {
     (void)state;
@@ -361,7 +385,7 @@ static void test_withdrawn_claims_switch(void **state) {
     poa_error e;
     poa_ingest_options io = {"Amazon.nl", NULL, 0, NULL};
     assert_int_equal(poa_case_load(&f.kase, f.dir, f.data, &io, &e), POA_OK);
-    poa_metrics_options mo = {POA_NO_DAY};
+    poa_metrics_options mo = {.as_of = POA_NO_DAY};
     poa_parse_iso_day("2026-05-31", 10, 0, &mo.as_of, NULL);
     assert_int_equal(poa_metrics_compute(&f.metrics, f.kase, f.data, &mo, &e), POA_OK);
     /* o1 o3 o5 o7 (feedback file absent here). */
@@ -549,6 +573,7 @@ int main(void) {
         cmocka_unit_test(test_no_data),
         cmocka_unit_test(test_exact_fraction_at_target),
         cmocka_unit_test(test_odr_components),
+        cmocka_unit_test(test_totals_only),
         cmocka_unit_test(test_withdrawn_claims_switch),
         cmocka_unit_test(test_rdr_hand_counted),
         cmocka_unit_test(test_completing_files),

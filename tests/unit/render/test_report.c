@@ -95,7 +95,7 @@ static int setup(void **state) {
     if (poa_case_load(&f->kase, f->dir, f->data, &io, &e) != POA_OK) {
         fail_msg("%s:%u:%u: %s", e.file, e.line, e.column, e.message);
     }
-    poa_metrics_options mo = {POA_NO_DAY};
+    poa_metrics_options mo = {.as_of = POA_NO_DAY};
     assert_int_equal(poa_metrics_compute(&f->metrics, f->kase, f->data, &mo, &e), POA_OK);
     assert_int_equal(poa_diagnose(&f->dx, f->kase, f->metrics, f->data, &e), POA_OK);
     assert_int_equal(poa_rules_apply(&f->rem, f->dx, f->kase, f->data, "en", &e), POA_OK);
@@ -188,7 +188,7 @@ static void test_daily_series(void **state) {
     /* each point equals analyze --as-of that day */
     poa_metrics *m;
     poa_error e;
-    poa_metrics_options mo = {poa_day_from_ymd(2026, 12, 22)};
+    poa_metrics_options mo = {.as_of = poa_day_from_ymd(2026, 12, 22)};
     assert_int_equal(poa_metrics_compute(&m, f->kase, f->data, &mo, &e), POA_OK);
     const poa_metric *l = poa_metrics_find(m, "lsr", "mfn", 30);
     assert_int_equal(l->numerator, 1);
@@ -299,7 +299,7 @@ static void test_empty_case(void **state) {
     poa_error e;
     poa_ingest_options io = {"Amazon.co.uk", NULL, 0, NULL};
     assert_int_equal(poa_case_load(&k, dir, d, &io, &e), POA_OK);
-    poa_metrics_options mo = {POA_NO_DAY};
+    poa_metrics_options mo = {.as_of = POA_NO_DAY};
     assert_int_equal(poa_metrics_compute(&m, k, d, &mo, &e), POA_OK);
     assert_int_equal(poa_diagnose(&dx, k, m, d, &e), POA_OK);
     poa_report_input in = {k, m, dx, NULL, d};
