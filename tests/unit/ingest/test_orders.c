@@ -270,6 +270,51 @@ static void purchase_beyond_2149_spills(void **state) {
     unload(&f);
 }
 
+/* The edges the cases above leave out: purchase days 65534 (the
+ * last that packs), 65535 (the "none" code) and -1; a packed cancelled
+ * order (status 4, cancelled by the buyer, no reason); packed tracking
+ * codes 2 and 3. */
+static void range_edges_and_codes(void **state) {
+    (void)state;
+    fixture f;
+    load(&f, H "666-0000001-0000001\t2149-06-05\tShipped\tMerchant\tSKU-A\t2149-06-06\t"
+               "2149-06-06\t\t\t\t\t\t\t\t\n"
+               "666-0000001-0000002\t2149-06-06\tShipped\tMerchant\tSKU-A\t2149-06-07\t"
+               "2149-06-07\t\t\t\t\t\t\t\t\n"
+               "666-0000001-0000003\t1969-12-31\tShipped\tMerchant\tSKU-A\t1970-01-01\t"
+               "1970-01-01\t\t\t\t\t\t\t\t\n"
+               "666-0000001-0000004\t2026-03-10\tCancelled\tMerchant\tSKU-A\t2026-03-12\t"
+               "\t\t\t\t\t\t\tbuyer\t\n"
+               "666-0000001-0000005\t2026-03-10\tShipped\tMerchant\tSKU-A\t2026-03-12\t"
+               "2026-03-11\t\t\t\tRoyal Mail\tzz\t\t\t\n"
+               "666-0000001-0000006\t2026-03-10\tShipped\tMerchant\tSKU-A\t2026-03-12\t"
+               "2026-03-11\t\t\t\tNobody Post\tXY1\t\t\t\n");
+    const poa_case *c = f.kase;
+    poa_order o = order_by_id(c, "666-0000001-0000001");
+    assert_int_equal(spilled(c, "666-0000001-0000001"), 0);
+    assert_int_equal(o.purchase, 65534);
+    assert_int_equal(o.ship, 65535);
+    o = order_by_id(c, "666-0000001-0000002");
+    assert_int_equal(spilled(c, "666-0000001-0000002"), 1);
+    assert_int_equal(o.purchase, 65535);
+    assert_int_equal(o.ship, 65536);
+    o = order_by_id(c, "666-0000001-0000003");
+    assert_int_equal(spilled(c, "666-0000001-0000003"), 1);
+    assert_int_equal(o.purchase, -1);
+    assert_int_equal(o.ship, 0);
+    o = order_by_id(c, "666-0000001-0000004");
+    assert_int_equal(spilled(c, "666-0000001-0000004"), 0);
+    assert_int_equal(o.status, POA_ORDER_CANCELLED);
+    assert_int_equal(o.cancelled_by, POA_BY_BUYER);
+    o = order_by_id(c, "666-0000001-0000005");
+    assert_int_equal(spilled(c, "666-0000001-0000005"), 0);
+    assert_int_equal(o.tracking, POA_TRACKING_INVALID);
+    o = order_by_id(c, "666-0000001-0000006");
+    assert_int_equal(spilled(c, "666-0000001-0000006"), 0);
+    assert_int_equal(o.tracking, POA_TRACKING_UNKNOWN_CARRIER);
+    unload(&f);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(fields_read_back_packed_or_spilled),
@@ -277,6 +322,7 @@ int main(void) {
         cmocka_unit_test(product_lines_beyond_the_record_spill),
         cmocka_unit_test(later_rows_fill_a_spilled_order),
         cmocka_unit_test(purchase_beyond_2149_spills),
+        cmocka_unit_test(range_edges_and_codes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
