@@ -68,8 +68,9 @@ typedef struct {
 
 typedef struct {
     int32_t as_of; /* POA_NO_DAY: the latest purchase date in the data */
-    /* No per-SKU and per-line breakdown: the report's daily series asks
-     * for the figures of many days and needs only the totals. */
+    /* No per-SKU and per-line breakdown and no trend (prev_numerator and
+     * prev_denominator stay 0): the report's daily series asks for the
+     * figures of many days and needs only each window's own. */
     int totals_only;
 } poa_metrics_options;
 

@@ -627,38 +627,44 @@ poa_status poa_metrics_compute(poa_metrics **out, const poa_case *c, const poa_d
         if (!tg.found) {
             tg = (target){1, def->op, def->target, def->target_units, def->target_scale};
         }
-        /* Every window and the one before each (for the trend) in one
-         * pass; windows[0]'s first channel also per SKU and line. */
+        /* Every window and the one before each (for the trend; not for
+         * totals only) in one pass; windows[0]'s first channel also per SKU
+         * and line. Window w is t[w * per], its trend t[w * per + 1]. */
         enum { MAXW = sizeof def->windows / sizeof def->windows[0] };
+        const int totals_only = opt && opt->totals_only;
+        const size_t per = totals_only ? 1 : 2;
         int32_t to[2 * MAXW], from[2 * MAXW];
         size_t nw = def->nwindows < MAXW ? def->nwindows : MAXW;
         for (size_t w = 0; w < nw; w++) {
-            to[2 * w] = m->as_of - def->lag;
-            from[2 * w] = to[2 * w] - def->windows[w] + 1;
-            to[2 * w + 1] = from[2 * w] - 1;
-            from[2 * w + 1] = from[2 * w] - def->windows[w];
+            to[w * per] = m->as_of - def->lag;
+            from[w * per] = to[w * per] - def->windows[w] + 1;
+            if (per == 2) {
+                to[w * per + 1] = from[w * per] - 1;
+                from[w * per + 1] = from[w * per] - def->windows[w];
+            }
         }
         int kind = kind_of(def->id);
         size_t nk = c->nskus + c->nproduct_lines;
         per_key pk = {channels[0], NULL, NULL};
-        if (kind != K_RDR && kind != K_NONE && nw > 0 && !(opt && opt->totals_only)) {
+        if (kind != K_RDR && kind != K_NONE && nw > 0 && !totals_only) {
             pk.num = calloc(nk + 1, sizeof *pk.num);
             pk.den = calloc(nk + 1, sizeof *pk.den);
             rc = pk.num && pk.den ? 0 : -1;
         }
         tally t[2 * MAXW][NCH];
         if (rc == 0 && nw > 0) {
-            count_windows(&x, def, 2 * nw, from, to, t, pk.num ? &pk : NULL);
+            count_windows(&x, def, per * nw, from, to, t, pk.num ? &pk : NULL);
         }
         for (size_t w = 0; rc == 0 && w < nw; w++) {
             for (size_t k = 0; rc == 0 && k < nch; k++) {
                 poa_metric r;
                 init_item(&r, def, channels[k], &tg);
                 r.window_days = def->windows[w];
-                r.to = to[2 * w];
-                r.from = from[2 * w];
+                r.to = to[w * per];
+                r.from = from[w * per];
                 int slot = channel_slot(channels[k]);
-                fill(&r, &t[2 * w][slot], &t[2 * w + 1][slot], def->immature_days);
+                fill(&r, &t[w * per][slot], per == 2 ? &t[w * per + 1][slot] : NULL,
+                     def->immature_days);
                 judge(&r, &tg);
                 rc = add(m, &cap, &r);
                 if (rc == 0 && w == 0 && k == 0 && pk.num) {

@@ -349,7 +349,7 @@ static void test_odr_components(void **state) {
 }
 
 /* The report's daily series asks for totals only: the same figures, item
- * for item, and no per-SKU or per-line breakdown. */
+ * for item, and no per-SKU or per-line breakdown and no trend. */
 static void test_totals_only(void **state) {
     (void)state;
     fixture f;
@@ -367,6 +367,11 @@ static void test_totals_only(void **state) {
         assert_int_equal(t->items[i].numerator, f.metrics->items[i].numerator);
         assert_int_equal(t->items[i].denominator, f.metrics->items[i].denominator);
         assert_int_equal(t->items[i].status, f.metrics->items[i].status);
+        assert_int_equal(t->items[i].immature, f.metrics->items[i].immature);
+        if (strcmp(t->items[i].source, "data") == 0) { /* no trend asked for */
+            assert_int_equal(t->items[i].prev_numerator, 0);
+            assert_int_equal(t->items[i].prev_denominator, 0);
+        }
     }
     poa_metrics_free(t);
     unload(&f);
