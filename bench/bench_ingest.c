@@ -6,8 +6,9 @@
  * per order, repeated rows; feedback, claims and returns files), then times
  * poa_case_load + poa_metrics_compute against `wc -l` on the same orders
  * file, and prints MB/s, the ratio to wc -l and the peak RSS. Then runs
- * `poagen analyze` on the folder three times (the poagen next to this
- * program's folder, or $POAGEN_BIN) and prints its best time and its peak
+ * `poagen analyze` on the folder three times (the poagen in the folder
+ * above this program's, or $POAGEN_BIN; poagen from PATH when this program
+ * was itself found there) and prints its best time and its peak
  * RSS: the whole command, diagnosis included, as a seller runs it. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -159,8 +160,9 @@ static double run_analyze(const char *bin, const char *data, const char *dir,
         if (!freopen("/dev/null", "w", stdout)) {
             _exit(127);
         }
-        execl(bin, bin, "analyze", "--data", data, "--marketplace", "Amazon.co.uk", dir,
-              (char *)NULL);
+        /* A name without a slash is looked up in PATH. */
+        execlp(bin, bin, "analyze", "--data", data, "--marketplace", "Amazon.co.uk", dir,
+               (char *)NULL);
         _exit(127);
     }
     int status;
@@ -261,8 +263,11 @@ int main(int argc, char **argv) {
         snprintf(bin, sizeof bin, "%s", env_bin);
     } else {
         const char *slash = strrchr(argv[0], '/');
-        int n = slash ? (int)(slash - argv[0]) : 1;
-        snprintf(bin, sizeof bin, "%.*s/../poagen", n, slash ? argv[0] : ".");
+        if (slash) {
+            snprintf(bin, sizeof bin, "%.*s/../poagen", (int)(slash - argv[0]), argv[0]);
+        } else {
+            snprintf(bin, sizeof bin, "poagen");
+        }
     }
     double best = -1, analyze_peak = 0;
     for (int run = 0; run < 3; run++) {
