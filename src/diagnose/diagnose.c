@@ -650,6 +650,17 @@ static int described_theme(const char *id) {
 /* Order defects: the split by negative feedback, claims and chargebacks,
  * and the complaint themes of the negative feedback's text. An order
  * counts once per theme however many comments it has. */
+/* The order at position k (from a feedback or claim record) when it is
+ * one the ODR figure m counts: known, bought in m's window, on m's channel. */
+static int order_counted(const poa_case *c, size_t k, const poa_metric *m, poa_order *o) {
+    if (k == POA_NOT_AN_ORDER) {
+        return 0;
+    }
+    *o = poa_case_order_at(c, k);
+    return o->purchase >= m->from && o->purchase <= m->to &&
+           poa_order_in_channel(o, m->channel);
+}
+
 static void odr_drivers(const poa_case *c, const poa_data *d, const poa_metric *m,
                         int32_t as_of, poa_figures *f) {
     long long defects = m->numerator;
@@ -672,12 +683,8 @@ static void odr_drivers(const poa_case *c, const poa_data *d, const poa_metric *
             continue;
         }
         size_t k = fb->order;
-        if (k == POA_NOT_AN_ORDER) {
-            continue;
-        }
-        const poa_order ord = poa_case_order_at(c, k), *o = &ord;
-        if (o->purchase < m->from || o->purchase > m->to ||
-            !poa_order_in_channel(o, m->channel)) {
+        poa_order ord, *o = &ord;
+        if (!order_counted(c, k, m, o)) {
             continue;
         }
         unsigned long long bits =
@@ -703,12 +710,8 @@ static void odr_drivers(const poa_case *c, const poa_data *d, const poa_metric *
             continue;
         }
         size_t k = cl->order;
-        if (k == POA_NOT_AN_ORDER) {
-            continue;
-        }
-        const poa_order ord = poa_case_order_at(c, k), *o = &ord;
-        if (o->purchase < m->from || o->purchase > m->to ||
-            !poa_order_in_channel(o, m->channel)) {
+        poa_order ord, *o = &ord;
+        if (!order_counted(c, k, m, o)) {
             continue;
         }
         const char *reason = c->reasons[cl->reason];

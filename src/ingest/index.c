@@ -135,6 +135,60 @@ uint32_t poa_id_index_upsert(poa_id_index *ix, const poa_order_rec *orders, uint
     return pos;
 }
 
+/* The spill map and the interner share one small-table scheme: slots hold
+ * item + 1 (0 empty) in a power-of-two table at most half full, probed
+ * linearly; the items live in arrays side by side. */
+
+static size_t free_slot(const uint32_t *slots, size_t cap, uint64_t h) {
+    size_t i = h & (cap - 1);
+    while (slots[i]) {
+        i = (i + 1) & (cap - 1);
+    }
+    return i;
+}
+
+/* Doubles the table (64 slots at first) and places items 0..count-1 again,
+ * item k at hash_of(ctx, k). */
+static int double_slots(uint32_t **slots, size_t *cap, size_t count,
+                        uint64_t (*hash_of)(const void *ctx, size_t k), const void *ctx) {
+    size_t n = *cap ? *cap * 2 : 64;
+    uint32_t *fresh = calloc(n, sizeof *fresh);
+    if (!fresh) {
+        return -1;
+    }
+    for (size_t k = 0; k < count; k++) {
+        fresh[free_slot(fresh, n, hash_of(ctx, k))] = (uint32_t)k + 1;
+    }
+    free(*slots);
+    *slots = fresh;
+    *cap = n;
+    return 0;
+}
+
+/* Room for one more item in two arrays of *cap items kept side by side. */
+static int grow_pair(void **a, size_t asize, void **b, size_t bsize, size_t *cap,
+                     size_t count) {
+    if (count < *cap) {
+        return 0;
+    }
+    size_t n = *cap ? *cap * 2 : 32;
+    void *na = realloc(*a, n * asize);
+    if (na) {
+        *a = na;
+    }
+    void *nb = na ? realloc(*b, n * bsize) : NULL;
+    if (!nb) {
+        return -1;
+    }
+    *b = nb;
+    *cap = n;
+    return 0;
+}
+
+static uint64_t spilled_hash(const void *ctx, size_t k) {
+    return mix(((const poa_spill_map *)ctx)->pos[k]);
+}
+
 void poa_spill_free(poa_spill_map *m) {
     free(m->slots);
     free(m->items);
@@ -162,41 +216,13 @@ poa_order *poa_spill_put(poa_spill_map *m, uint32_t pos) {
     if (o) {
         return o;
     }
-    if ((m->count + 1) * 2 > m->cap) {
-        size_t cap = m->cap ? m->cap * 2 : 64;
-        uint32_t *slots = calloc(cap, sizeof *slots);
-        if (!slots) {
-            return NULL;
-        }
-        for (size_t k = 0; k < m->count; k++) {
-            size_t i = mix(m->pos[k]) & (cap - 1);
-            while (slots[i]) {
-                i = (i + 1) & (cap - 1);
-            }
-            slots[i] = (uint32_t)k + 1;
-        }
-        free(m->slots);
-        m->slots = slots;
-        m->cap = cap;
+    if (((m->count + 1) * 2 > m->cap &&
+         double_slots(&m->slots, &m->cap, m->count, spilled_hash, m) != 0) ||
+        grow_pair((void **)&m->items, sizeof *m->items, (void **)&m->pos, sizeof *m->pos,
+                  &m->items_cap, m->count) != 0) {
+        return NULL;
     }
-    if (m->count == m->items_cap) {
-        size_t cap = m->items_cap ? m->items_cap * 2 : 32;
-        poa_order *items = realloc(m->items, cap * sizeof *items);
-        if (items) {
-            m->items = items;
-        }
-        uint32_t *p = items ? realloc(m->pos, cap * sizeof *p) : NULL;
-        if (!p) {
-            return NULL;
-        }
-        m->pos = p;
-        m->items_cap = cap;
-    }
-    size_t i = mix(pos) & (m->cap - 1);
-    while (m->slots[i]) {
-        i = (i + 1) & (m->cap - 1);
-    }
-    m->slots[i] = (uint32_t)m->count + 1;
+    m->slots[free_slot(m->slots, m->cap, mix(pos))] = (uint32_t)m->count + 1;
     m->pos[m->count] = pos;
     o = &m->items[m->count++];
     memset(o, 0, sizeof *o);
@@ -231,27 +257,14 @@ static uint64_t hash_bytes(const char *s, size_t n) {
     return mix(h ^ w);
 }
 
-static int rehash(poa_interner *in) {
-    size_t cap = in->cap ? in->cap * 2 : 64;
-    uint32_t *slots = calloc(cap, sizeof *slots);
-    if (!slots) {
-        return -1;
-    }
-    for (size_t k = 0; k < in->count; k++) {
-        size_t i = hash_bytes(in->items[k], in->lens[k]) & (cap - 1);
-        while (slots[i]) {
-            i = (i + 1) & (cap - 1);
-        }
-        slots[i] = (uint32_t)k + 1;
-    }
-    free(in->slots);
-    in->slots = slots;
-    in->cap = cap;
-    return 0;
+static uint64_t interned_hash(const void *ctx, size_t k) {
+    const poa_interner *in = ctx;
+    return hash_bytes(in->items[k], in->lens[k]);
 }
 
 uint32_t poa_intern(poa_interner *in, const char *s, size_t n) {
-    if ((in->count + 1) * 2 > in->cap && rehash(in) != 0) {
+    if ((in->count + 1) * 2 > in->cap &&
+        double_slots(&in->slots, &in->cap, in->count, interned_hash, in) != 0) {
         return UINT32_MAX;
     }
     size_t i = hash_bytes(s, n) & (in->cap - 1);
@@ -265,18 +278,9 @@ uint32_t poa_intern(poa_interner *in, const char *s, size_t n) {
     if (n >= UINT32_MAX) {
         return UINT32_MAX;
     }
-    if (in->count == in->items_cap) {
-        size_t cap = in->items_cap ? in->items_cap * 2 : 32;
-        const char **items = realloc(in->items, cap * sizeof *items);
-        if (items) {
-            in->items = items;
-        }
-        uint32_t *lens = items ? realloc(in->lens, cap * sizeof *lens) : NULL;
-        if (!lens) {
-            return UINT32_MAX;
-        }
-        in->lens = lens;
-        in->items_cap = cap;
+    if (grow_pair((void **)&in->items, sizeof *in->items, (void **)&in->lens,
+                  sizeof *in->lens, &in->items_cap, in->count) != 0) {
+        return UINT32_MAX;
     }
     char *copy = poa_arena_strndup(in->arena, s, n);
     if (!copy) {

@@ -39,16 +39,17 @@ static int kind_of(const char *id) {
     return K_NONE;
 }
 
-/* Called for every order of every window: compare the channel name's
- * first letters, not the whole string ("all", "mfn", "afn"). */
+enum { CH_ALL = POA_CH_AFN + 1, NCH = CH_ALL + 1 };
+
+/* A channel name's poa_channel, CH_ALL for "all". Called for every order
+ * of every window: the name's first letters, not the whole string. */
+static inline int channel_slot(const char *ch) {
+    return ch[0] == 'm' ? POA_CH_MFN : ch[0] == 'a' && ch[1] == 'f' ? POA_CH_AFN : CH_ALL;
+}
+
 static inline int in_channel(uint8_t channel, const char *ch) {
-    if (ch[0] == 'm') {
-        return channel == POA_CH_MFN;
-    }
-    if (ch[0] == 'a' && ch[1] == 'f') {
-        return channel == POA_CH_AFN;
-    }
-    return 1;
+    int slot = channel_slot(ch);
+    return slot == CH_ALL || channel == slot;
 }
 
 static int in_window(int32_t day, int32_t from, int32_t to) {
@@ -225,8 +226,6 @@ static void tally_add(tally *t, const tally *u) {
     }
 }
 
-enum { CH_ALL = POA_CH_AFN + 1, NCH = CH_ALL + 1 };
-
 /* Per SKU, then per product line: one metric's primary window, one
  * channel, counted in the same pass as the windows. */
 typedef struct {
@@ -286,10 +285,6 @@ static void count_windows(const ctx *x, const poa_metric_def *def, size_t nw,
             tally_add(&t[w][CH_ALL], &t[w][ch]);
         }
     }
-}
-
-static int channel_slot(const char *ch) {
-    return ch[0] == 'm' ? POA_CH_MFN : ch[0] == 'a' && ch[1] == 'f' ? POA_CH_AFN : CH_ALL;
 }
 
 static void count(const ctx *x, const poa_metric_def *def, const char *ch, int32_t from,

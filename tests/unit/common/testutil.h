@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "poagen/data.h"
+#include "poagen/ingest.h"
 
 static inline const char *test_data_dir(void) {
     const char *d = getenv("POAGEN_DATA");
@@ -51,6 +52,20 @@ static inline poa_data *test_load_data(void) {
         return NULL;
     }
     return d;
+}
+
+/* The case folder dir read as on `marketplace` (NULL: as the files say);
+ * NULL, with the error on stderr, when it does not load. */
+static inline poa_case *test_load_case(const char *dir, const poa_data *d,
+                                       const char *marketplace) {
+    poa_case *c = NULL;
+    poa_error e;
+    poa_ingest_options io = {marketplace, NULL, 0, NULL};
+    if (poa_case_load(&c, dir, d, &io, &e) != POA_OK) {
+        fprintf(stderr, "%s:%u:%u: %s\n", e.file, e.line, e.column, e.message);
+        return NULL;
+    }
+    return c;
 }
 
 #endif

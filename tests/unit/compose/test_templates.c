@@ -31,10 +31,8 @@ static void run(pipeline *p) {
     char dir[1024];
     snprintf(dir, sizeof dir, "%s/samples/late-shipment", src ? src : ".");
     poa_error e;
-    poa_ingest_options io = {NULL, NULL, 0, NULL};
-    if (poa_case_load(&p->c, dir, p->d, &io, &e) != POA_OK) {
-        fail_msg("%s:%u:%u: %s", e.file, e.line, e.column, e.message);
-    }
+    p->c = test_load_case(dir, p->d, NULL);
+    assert_non_null(p->c);
     poa_metrics_options mo = {.as_of = POA_NO_DAY};
     assert_int_equal(poa_metrics_compute(&p->m, p->c, p->d, &mo, &e), POA_OK);
     assert_int_equal(poa_diagnose(&p->dx, p->c, p->m, p->d, &e), POA_OK);

@@ -30,12 +30,9 @@ static void load(fixture *f, const char *orders) {
     test_write(f->dir, "orders.txt", orders);
     f->data = test_load_data();
     assert_non_null(f->data);
-    poa_error e;
     /* UTC+0 in winter: the days below are the days written. */
-    poa_ingest_options io = {"Amazon.co.uk", NULL, 0, NULL};
-    if (poa_case_load(&f->kase, f->dir, f->data, &io, &e) != POA_OK) {
-        fail_msg("%s:%u:%u: %s", e.file, e.line, e.column, e.message);
-    }
+    f->kase = test_load_case(f->dir, f->data, "Amazon.co.uk");
+    assert_non_null(f->kase);
 }
 
 static void unload(fixture *f) {

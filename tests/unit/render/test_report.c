@@ -91,10 +91,8 @@ static int setup(void **state) {
     f->data = test_load_data();
     assert_non_null(f->data);
     poa_error e;
-    poa_ingest_options io = {"Amazon.co.uk", NULL, 0, NULL};
-    if (poa_case_load(&f->kase, f->dir, f->data, &io, &e) != POA_OK) {
-        fail_msg("%s:%u:%u: %s", e.file, e.line, e.column, e.message);
-    }
+    f->kase = test_load_case(f->dir, f->data, "Amazon.co.uk");
+    assert_non_null(f->kase);
     poa_metrics_options mo = {.as_of = POA_NO_DAY};
     assert_int_equal(poa_metrics_compute(&f->metrics, f->kase, f->data, &mo, &e), POA_OK);
     assert_int_equal(poa_diagnose(&f->dx, f->kase, f->metrics, f->data, &e), POA_OK);
