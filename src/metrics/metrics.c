@@ -233,56 +233,107 @@ typedef struct {
     long long *num, *den;
 } per_key;
 
-/* One metric over nw windows, every channel at once, in one pass: t[w][ch]
- * is indexed by poa_channel, with CH_ALL the sum of them; window 0 is also
- * counted per SKU and product line into pk (when not NULL). A case of
- * millions of orders is read once per metric, not once per window and
- * channel. */
-static void count_windows(const ctx *x, const poa_metric_def *def, size_t nw,
-                          const int32_t *from, const int32_t *to, tally (*t)[NCH],
-                          per_key *pk) {
-    for (size_t w = 0; w < nw; w++) {
-        for (int ch = 0; ch < NCH; ch++) {
-            memset(&t[w][ch], 0, sizeof t[w][ch]);
-            t[w][ch].youngest = POA_NO_DAY;
-        }
+/* One metric's counting job: nw windows, each counted for every channel at
+ * once into t[w][ch] (indexed by poa_channel, CH_ALL the sum of them);
+ * window 0 also per SKU and product line into pk when not NULL. */
+typedef struct {
+    int kind, immature_days;
+    size_t nw;
+    const int32_t *from, *to;
+    tally (*t)[NCH];
+    per_key *pk;
+    int32_t lo, hi; /* the days all windows cover, set by count_jobs */
+} job;
+
+/* The day that puts an order in a window of this kind of metric. */
+static POA_HOT_INLINE int32_t window_day(int kind, const poa_order *o) {
+    switch (kind) {
+    case K_LSR:
+        return o->latest_ship;
+    case K_VTR:
+        return o->ship;
+    case K_OTDR:
+        return o->promised_delivery;
+    default:
+        return o->purchase;
     }
-    int kind = kind_of(def->id);
-    if (kind == K_RDR) {
-        for (size_t i = 0; i < x->c->nreturns; i++) {
-            uint8_t ch = return_channel(x, i);
-            for (size_t w = 0; w < nw; w++) {
-                tally *u = &t[w][ch];
-                int v = return_verdict(x, i, from[w], to[w], u);
-                u->den += v >= 0;
-                u->num += v > 0;
+}
+
+static POA_HOT_INLINE void count_order(const ctx *x, const job *j, const poa_order *o,
+                                       size_t i) {
+    /* Most orders of a long export fall outside every window: one test
+     * spares them the verdicts. LSR still counts orders without a latest
+     * ship date, whatever the window. */
+    int32_t day = window_day(j->kind, o);
+    if (day == POA_NO_DAY ? j->kind != K_LSR : day < j->lo || day > j->hi) {
+        return;
+    }
+    const poa_case *c = x->c;
+    for (size_t w = 0; w < j->nw; w++) {
+        tally *u = &j->t[w][o->channel < CH_ALL ? o->channel : POA_CH_UNKNOWN];
+        int v = verdict(x, j->kind, o, i, j->from[w], j->to[w], j->immature_days, u);
+        u->den += v >= 0;
+        u->num += v > 0;
+        per_key *pk = j->pk;
+        if (w == 0 && pk && v >= 0 && in_channel(o->channel, pk->channel)) {
+            if (o->sku != UINT32_MAX && o->sku < c->nskus) {
+                pk->den[o->sku]++;
+                pk->num[o->sku] += v;
+            }
+            if (o->product_line != 0xFFFF && o->product_line < c->nproduct_lines) {
+                pk->den[c->nskus + o->product_line]++;
+                pk->num[c->nskus + o->product_line] += v;
             }
         }
-    } else {
-        const poa_case *c = x->c;
-        for (size_t i = 0; i < c->norders; i++) {
-            const poa_order o = poa_case_order_at(c, i);
-            for (size_t w = 0; w < nw; w++) {
-                tally *u = &t[w][o.channel < CH_ALL ? o.channel : POA_CH_UNKNOWN];
-                int v = verdict(x, kind, &o, i, from[w], to[w], def->immature_days, u);
-                u->den += v >= 0;
-                u->num += v > 0;
-                if (w == 0 && pk && v >= 0 && in_channel(o.channel, pk->channel)) {
-                    if (o.sku != UINT32_MAX && o.sku < c->nskus) {
-                        pk->den[o.sku]++;
-                        pk->num[o.sku] += v;
-                    }
-                    if (o.product_line != 0xFFFF && o.product_line < c->nproduct_lines) {
-                        pk->den[c->nskus + o.product_line]++;
-                        pk->num[c->nskus + o.product_line] += v;
-                    }
+    }
+}
+
+/* Every job in one pass over the orders (returns for RDR): a case of
+ * millions of orders is read and unpacked once, not once per metric,
+ * window and channel. */
+static void count_jobs(const ctx *x, job *jobs, size_t njobs) {
+    int any_orders = 0;
+    for (size_t k = 0; k < njobs; k++) {
+        for (size_t w = 0; w < jobs[k].nw; w++) {
+            for (int ch = 0; ch < NCH; ch++) {
+                memset(&jobs[k].t[w][ch], 0, sizeof jobs[k].t[w][ch]);
+                jobs[k].t[w][ch].youngest = POA_NO_DAY;
+            }
+        }
+        if (jobs[k].kind == K_RDR) {
+            for (size_t i = 0; i < x->c->nreturns; i++) {
+                uint8_t ch = return_channel(x, i);
+                for (size_t w = 0; w < jobs[k].nw; w++) {
+                    tally *u = &jobs[k].t[w][ch];
+                    int v = return_verdict(x, i, jobs[k].from[w], jobs[k].to[w], u);
+                    u->den += v >= 0;
+                    u->num += v > 0;
                 }
             }
+        } else if (jobs[k].kind != K_NONE && jobs[k].nw > 0) {
+            any_orders = 1;
+        }
+        jobs[k].lo = INT32_MAX;
+        jobs[k].hi = INT32_MIN;
+        for (size_t w = 0; w < jobs[k].nw; w++) {
+            jobs[k].lo = jobs[k].from[w] < jobs[k].lo ? jobs[k].from[w] : jobs[k].lo;
+            jobs[k].hi = jobs[k].to[w] > jobs[k].hi ? jobs[k].to[w] : jobs[k].hi;
         }
     }
-    for (size_t w = 0; w < nw; w++) {
-        for (int ch = 0; ch < CH_ALL; ch++) {
-            tally_add(&t[w][CH_ALL], &t[w][ch]);
+    const poa_case *c = x->c;
+    for (size_t i = 0; any_orders && i < c->norders; i++) {
+        const poa_order o = poa_case_order_at(c, i);
+        for (size_t k = 0; k < njobs; k++) {
+            if (jobs[k].kind != K_RDR && jobs[k].kind != K_NONE) {
+                count_order(x, &jobs[k], &o, i);
+            }
+        }
+    }
+    for (size_t k = 0; k < njobs; k++) {
+        for (size_t w = 0; w < jobs[k].nw; w++) {
+            for (int ch = 0; ch < CH_ALL; ch++) {
+                tally_add(&jobs[k].t[w][CH_ALL], &jobs[k].t[w][ch]);
+            }
         }
     }
 }
@@ -290,7 +341,8 @@ static void count_windows(const ctx *x, const poa_metric_def *def, size_t nw,
 static void count(const ctx *x, const poa_metric_def *def, const char *ch, int32_t from,
                   int32_t to, tally *t) {
     tally all[1][NCH];
-    count_windows(x, def, 1, &from, &to, all, NULL);
+    job j = {kind_of(def->id), def->immature_days, 1, &from, &to, all, NULL, 0, 0};
+    count_jobs(x, &j, 1);
     *t = all[0][channel_slot(ch)];
 }
 
@@ -593,6 +645,92 @@ static int report_items(poa_metrics *m, size_t *cap, const ctx *x) {
     return 0;
 }
 
+/* One metric definition on its way through the shared pass: its target,
+ * channels and windows, then its tallies. Window w is t[w * per], the one
+ * before it (for the trend; not for totals only) t[w * per + 1]. */
+enum { MAXW = sizeof((poa_metric_def *)0)->windows / sizeof(int) };
+typedef struct {
+    const poa_metric_def *def;
+    target tg;
+    const char *const *channels;
+    size_t nch, nw, per;
+    int32_t from[2 * MAXW], to[2 * MAXW];
+    tally t[2 * MAXW][NCH];
+    per_key pk;
+} plan;
+
+static int plan_metric(plan *p, job *j, const ctx *x, const poa_metric_def *def,
+                       int totals_only) {
+    static const char *const all_channels[] = {"all", "mfn", "afn"};
+    static const char *const mfn_only[] = {"mfn"};
+    const poa_case *c = x->c;
+    const char *mkt = c->marketplace ? c->marketplace->marketplace_id : NULL;
+    p->def = def;
+    p->channels = def->scope == POA_SCOPE_MFN ? mfn_only : all_channels;
+    p->nch = def->scope == POA_SCOPE_MFN ? 1 : 3;
+    p->tg = report_target(c, def->id, mkt);
+    if (!p->tg.found) {
+        p->tg = (target){1, def->op, def->target, def->target_units, def->target_scale};
+    }
+    p->per = totals_only ? 1 : 2;
+    p->nw = def->nwindows < MAXW ? (size_t)def->nwindows : MAXW;
+    for (size_t w = 0; w < p->nw; w++) {
+        size_t at = w * p->per;
+        p->to[at] = x->as_of - def->lag;
+        p->from[at] = p->to[at] - def->windows[w] + 1;
+        if (p->per == 2) {
+            p->to[at + 1] = p->from[at] - 1;
+            p->from[at + 1] = p->from[at] - def->windows[w];
+        }
+    }
+    int kind = kind_of(def->id);
+    p->pk.channel = p->channels[0];
+    if (kind != K_RDR && kind != K_NONE && p->nw > 0 && !totals_only) {
+        size_t nk = c->nskus + c->nproduct_lines;
+        p->pk.num = calloc(nk + 1, sizeof *p->pk.num);
+        p->pk.den = calloc(nk + 1, sizeof *p->pk.den);
+        if (!p->pk.num || !p->pk.den) {
+            return -1;
+        }
+    }
+    *j = (job){kind,
+               def->immature_days,
+               p->per * p->nw,
+               p->from,
+               p->to,
+               p->t,
+               p->pk.num ? &p->pk : NULL,
+               0,
+               0};
+    return 0;
+}
+
+/* The items of one counted metric: each window on each channel, then the
+ * breakdown of the primary window's first channel. */
+static int report_metric(poa_metrics *m, size_t *cap, size_t *bcap, const ctx *x,
+                         const plan *p) {
+    int rc = 0;
+    for (size_t w = 0; rc == 0 && w < p->nw; w++) {
+        for (size_t k = 0; rc == 0 && k < p->nch; k++) {
+            poa_metric r;
+            init_item(&r, p->def, p->channels[k], &p->tg);
+            size_t at = w * p->per;
+            r.window_days = p->def->windows[w];
+            r.to = p->to[at];
+            r.from = p->from[at];
+            int slot = channel_slot(p->channels[k]);
+            fill(&r, &p->t[at][slot], p->per == 2 ? &p->t[at + 1][slot] : NULL,
+                 p->def->immature_days);
+            judge(&r, &p->tg);
+            rc = add(m, cap, &r);
+            if (rc == 0 && w == 0 && k == 0 && p->pk.num) {
+                rc = breakdown(m, bcap, x, &r, &p->pk);
+            }
+        }
+    }
+    return rc;
+}
+
 poa_status poa_metrics_compute(poa_metrics **out, const poa_case *c, const poa_data *d,
                                const poa_metrics_options *opt, poa_error *err) {
     *out = NULL;
@@ -608,68 +746,28 @@ poa_status poa_metrics_compute(poa_metrics **out, const poa_case *c, const poa_d
         m->as_of = c->returns[i].request > m->as_of ? c->returns[i].request : m->as_of;
     }
     ctx x = {c, d, m->as_of, NULL, NULL};
-    size_t cap = 0, bcap = 0;
     int rc = mark_defects(&x) != 0 ? -1 : 0;
-    const char *mkt = c->marketplace ? c->marketplace->marketplace_id : NULL;
-    static const char *const all_channels[] = {"all", "mfn", "afn"};
-    static const char *const mfn_only[] = {"mfn"};
-    for (size_t i = 0; rc == 0 && i < d->nmetrics && m->as_of != POA_NO_DAY; i++) {
-        const poa_metric_def *def = &d->metrics[i];
-        const char *const *channels =
-            def->scope == POA_SCOPE_MFN ? mfn_only : all_channels;
-        size_t nch = def->scope == POA_SCOPE_MFN ? 1 : 3;
-        target tg = report_target(c, def->id, mkt);
-        if (!tg.found) {
-            tg = (target){1, def->op, def->target, def->target_units, def->target_scale};
-        }
-        /* Every window and the one before each (for the trend; not for
-         * totals only) in one pass; windows[0]'s first channel also per SKU
-         * and line. Window w is t[w * per], its trend t[w * per + 1]. */
-        enum { MAXW = sizeof def->windows / sizeof def->windows[0] };
-        const int totals_only = opt && opt->totals_only;
-        const size_t per = totals_only ? 1 : 2;
-        int32_t to[2 * MAXW], from[2 * MAXW];
-        size_t nw = def->nwindows < MAXW ? def->nwindows : MAXW;
-        for (size_t w = 0; w < nw; w++) {
-            to[w * per] = m->as_of - def->lag;
-            from[w * per] = to[w * per] - def->windows[w] + 1;
-            if (per == 2) {
-                to[w * per + 1] = from[w * per] - 1;
-                from[w * per + 1] = from[w * per] - def->windows[w];
-            }
-        }
-        int kind = kind_of(def->id);
-        size_t nk = c->nskus + c->nproduct_lines;
-        per_key pk = {channels[0], NULL, NULL};
-        if (kind != K_RDR && kind != K_NONE && nw > 0 && !totals_only) {
-            pk.num = calloc(nk + 1, sizeof *pk.num);
-            pk.den = calloc(nk + 1, sizeof *pk.den);
-            rc = pk.num && pk.den ? 0 : -1;
-        }
-        tally t[2 * MAXW][NCH];
-        if (rc == 0 && nw > 0) {
-            count_windows(&x, def, per * nw, from, to, t, pk.num ? &pk : NULL);
-        }
-        for (size_t w = 0; rc == 0 && w < nw; w++) {
-            for (size_t k = 0; rc == 0 && k < nch; k++) {
-                poa_metric r;
-                init_item(&r, def, channels[k], &tg);
-                r.window_days = def->windows[w];
-                r.to = to[w * per];
-                r.from = from[w * per];
-                int slot = channel_slot(channels[k]);
-                fill(&r, &t[w * per][slot], per == 2 ? &t[w * per + 1][slot] : NULL,
-                     def->immature_days);
-                judge(&r, &tg);
-                rc = add(m, &cap, &r);
-                if (rc == 0 && w == 0 && k == 0 && pk.num) {
-                    rc = breakdown(m, &bcap, &x, &r, &pk);
-                }
-            }
-        }
-        free(pk.num);
-        free(pk.den);
+    size_t np = m->as_of != POA_NO_DAY ? d->nmetrics : 0;
+    plan *plans = calloc(np + 1, sizeof *plans);
+    job *jobs = calloc(np + 1, sizeof *jobs);
+    rc = plans && jobs ? rc : -1;
+    const int totals_only = opt && opt->totals_only;
+    for (size_t i = 0; rc == 0 && i < np; i++) {
+        rc = plan_metric(&plans[i], &jobs[i], &x, &d->metrics[i], totals_only);
     }
+    if (rc == 0) {
+        count_jobs(&x, jobs, np);
+    }
+    size_t cap = 0, bcap = 0;
+    for (size_t i = 0; rc == 0 && i < np; i++) {
+        rc = report_metric(m, &cap, &bcap, &x, &plans[i]);
+    }
+    for (size_t i = 0; plans && i < np; i++) {
+        free(plans[i].pk.num);
+        free(plans[i].pk.den);
+    }
+    free(plans);
+    free(jobs);
     if (rc == 0 && m->as_of != POA_NO_DAY) {
         rc = report_items(m, &cap, &x);
     }

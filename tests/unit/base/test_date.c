@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "common/testutil.h"
@@ -71,6 +72,72 @@ static void test_iso_with_offsets(void **state) {
     assert_int_equal(poa_parse_iso_day("2026-02-01T25:00", 16, 0, &day, &col), -1);
 }
 
+/* The common shape (YYYY-MM-DDTHH:MM:SS with Z, an offset or nothing) is
+ * read by a fixed-place fast path: every day from 1970 to 2150, at times
+ * and offsets that move the day, must read as the general parser reads
+ * the same instant written another way (a fraction, a space). */
+static void test_iso_fast_shape_agrees(void **state) {
+    (void)state;
+    static const char *const tails[] = {"Z", "+00:00", "-04:00", "+14:00", "-13:59", ""};
+    static const char *const general[] = {"Z",       " +00:00", " -04:00",
+                                          " +14:00", " -13:59", ""};
+    static const int offsets[] = {0, 0, -240, 840, -839, 0};
+    for (int day = ymd(1970, 1, 1); day <= ymd(2150, 12, 31); day += 1) {
+        int y, m, d;
+        poa_day_to_ymd(day, &y, &m, &d);
+        int k = day % 6, hh = day % 25, mi = day % 60, ss = day % 61;
+        char fast[40], slow[48];
+        snprintf(fast, sizeof fast, "%04d-%02d-%02dT%02d:%02d:%02d%s", y, m, d, hh, mi,
+                 ss, tails[k]);
+        snprintf(slow, sizeof slow, "%04d-%02d-%02dt%02d:%02d:%02d.5%s", y, m, d, hh, mi,
+                 ss, general[k]);
+        int w1, m1, h1, o1, w2, m2, h2, o2;
+        unsigned col;
+        assert_int_equal(
+            poa_parse_iso_parts(fast, strlen(fast), &w1, &m1, &h1, &o1, &col), 0);
+        assert_int_equal(
+            poa_parse_iso_parts(slow, strlen(slow), &w2, &m2, &h2, &o2, &col), 0);
+        assert_int_equal(w1, day);
+        assert_int_equal(w1, w2);
+        assert_int_equal(m1, hh * 60 + mi);
+        assert_int_equal(m1, m2);
+        assert_int_equal(h1, k < 5);
+        assert_int_equal(h1, h2);
+        assert_int_equal(o1, offsets[k]);
+        assert_int_equal(o1, o2);
+    }
+    /* Out of range in the common shape: refused, with the general parser's
+     * column. */
+    static const struct {
+        const char *s;
+        unsigned col;
+    } bad[] = {
+        {"2026-13-01T10:00:00Z", 6},       {"2026-00-01T10:00:00Z", 6},
+        {"2026-02-29T10:00:00Z", 9},       {"2026-04-31T10:00:00+01:00", 9},
+        {"2026-01-01T25:00:00Z", 14},      {"2026-01-01T10:60:00Z", 17},
+        {"2026-01-01T10:00:61Z", 20},      {"2026-01-01T10:00:00+15:00", 23},
+        {"2026-01-01T10:00:00+01:60", 26}, {"2026-01-01T10:00:00X", 20},
+        {"2026-01-01T10:00:00+01;00", 23}, {"2026-01-01T1a:00:00Z", 13},
+        {"2026/01/01T10:00:00Z", 5},       {"2026-01-01T10:00:00+0a:00", 22},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        int w, mi, h, o;
+        unsigned col = 0;
+        assert_int_equal(
+            poa_parse_iso_parts(bad[i].s, strlen(bad[i].s), &w, &mi, &h, &o, &col), -1);
+        if (col != bad[i].col) {
+            fail_msg("%s: column %u, expected %u", bad[i].s, col, bad[i].col);
+        }
+    }
+    /* A leap day in the common shape is a day like any other. */
+    int w, mi, h, o;
+    unsigned col;
+    assert_int_equal(
+        poa_parse_iso_parts("2028-02-29T23:59:60-00:30", 25, &w, &mi, &h, &o, &col), 0);
+    assert_int_equal(w, ymd(2028, 2, 29));
+    assert_int_equal(o, -30);
+}
+
 static void test_local_formats(void **state) {
     (void)state;
     int day;
@@ -91,6 +158,7 @@ int main(void) {
         cmocka_unit_test(test_days_and_weekdays),
         cmocka_unit_test(test_absurd_years),
         cmocka_unit_test(test_iso_with_offsets),
+        cmocka_unit_test(test_iso_fast_shape_agrees),
         cmocka_unit_test(test_local_formats),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
