@@ -2,6 +2,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 /* Howard Hinnant's days_from_civil: exact for the proleptic Gregorian
  * calendar, no tables, no time zone library. */
@@ -88,15 +89,14 @@ static int fail(unsigned *col, size_t at) {
 
 /* Eight bytes as they lie in memory, first byte lowest. */
 static uint64_t load8(const char *s) {
-    uint64_t v = 0;
-    for (int k = 0; k < 8; k++) {
-        v |= (uint64_t)(unsigned char)s[k] << (8 * k);
-    }
+    uint64_t v;
+    memcpy(&v, s, sizeof v);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    v = __builtin_bswap64(v);
+#endif
     return v;
 }
 
-/* Every byte of v outside sep (0xFF where a separator stands) a digit, and
- * the separators equal to want. */
 static int digits_and_seps(uint64_t v, uint64_t sep, uint64_t want) {
     const uint64_t ones = 0x0101010101010101ULL;
     if ((v & sep) != want) {

@@ -12,8 +12,6 @@ static uint64_t mix(uint64_t x) {
     return x;
 }
 
-#define POS_BITS 27
-#define POS_MASK ((1u << POS_BITS) - 1)
 /* Nine slots in ten at most: linear probes then stay within a cache line
  * or two, and the tag bits spare most reads of the orders themselves. */
 #define LOAD_NUM 9
@@ -29,8 +27,15 @@ static uint64_t rec_id(const poa_order_rec *r) {
     return (uint64_t)r->w[1] << 32 | r->w[0];
 }
 
-static uint32_t tag_of(uint64_t h) {
-    return (uint32_t)(h & 31u) << POS_BITS;
+/* The hash bits a slot keeps above the position: every bit the table's
+ * size leaves free (nine for four million orders), so that a probe passing
+ * other ids' slots seldom has to read their orders to tell them apart. */
+static uint32_t tag_of(const poa_id_index *ix, uint64_t h) {
+    return (uint32_t)h << ix->pos_bits;
+}
+
+static uint32_t pos_mask(const poa_id_index *ix) {
+    return (uint32_t)((1ull << ix->pos_bits) - 1);
 }
 
 void poa_id_index_free(poa_id_index *ix) {
@@ -44,7 +49,7 @@ static void place(poa_id_index *ix, uint64_t h, uint32_t pos) {
     while (ix->slots[i]) {
         i = i + 1 == ix->cap ? 0 : i + 1;
     }
-    ix->slots[i] = tag_of(h) | (pos + 1);
+    ix->slots[i] = tag_of(ix, h) | (pos + 1);
 }
 
 /* A table for `want` orders, refilled from orders[0..count). The old table
@@ -63,6 +68,11 @@ static int rebuild(poa_id_index *ix, const poa_order_rec *orders, size_t want) {
     free(ix->slots);
     ix->slots = slots;
     ix->cap = cap;
+    /* Positions + 1 stay below the load limit, itself below cap. */
+    ix->pos_bits = 1;
+    while (((size_t)1 << ix->pos_bits) <= cap) {
+        ix->pos_bits++;
+    }
     for (size_t k = 0; k < ix->count; k++) {
         place(ix, mix(rec_id(&orders[k])), (uint32_t)k);
     }
@@ -91,14 +101,14 @@ uint32_t poa_id_index_get(const poa_id_index *ix, const poa_order_rec *orders,
         return UINT32_MAX;
     }
     uint64_t h = mix(id);
-    uint32_t tag = tag_of(h);
+    uint32_t tag = tag_of(ix, h), mask = pos_mask(ix);
     for (size_t i = home(h, ix->cap);; i = i + 1 == ix->cap ? 0 : i + 1) {
         uint32_t s = ix->slots[i];
         if (!s) {
             return UINT32_MAX;
         }
-        if ((s & ~POS_MASK) == tag && rec_id(&orders[(s & POS_MASK) - 1]) == id) {
-            return (s & POS_MASK) - 1;
+        if ((s & ~mask) == tag && rec_id(&orders[(s & mask) - 1]) == id) {
+            return (s & mask) - 1;
         }
     }
 }
@@ -115,15 +125,15 @@ uint32_t poa_id_index_upsert(poa_id_index *ix, const poa_order_rec *orders, uint
         }
     }
     uint64_t h = mix(id);
-    uint32_t tag = tag_of(h);
+    uint32_t tag = tag_of(ix, h), mask = pos_mask(ix);
     size_t i = home(h, ix->cap);
     for (;; i = i + 1 == ix->cap ? 0 : i + 1) {
         uint32_t s = ix->slots[i];
         if (!s) {
             break;
         }
-        if ((s & ~POS_MASK) == tag && rec_id(&orders[(s & POS_MASK) - 1]) == id) {
-            return (s & POS_MASK) - 1;
+        if ((s & ~mask) == tag && rec_id(&orders[(s & mask) - 1]) == id) {
+            return (s & mask) - 1;
         }
     }
     if (ix->count >= POA_ID_INDEX_MAX) {
@@ -244,17 +254,58 @@ void poa_interner_free(poa_interner *in) {
 }
 
 /* Eight bytes a step: SKUs are hashed once per row of a large export. */
+/* The bytes of s[0..n), n < 8, in one word: overlapping loads instead of
+ * a copy of variable length (which costs a call). For a given n, distinct
+ * strings give distinct words. */
+static uint64_t short_word(const char *s, size_t n) {
+    if (n >= 4) {
+        uint32_t a, b;
+        memcpy(&a, s, 4);
+        memcpy(&b, s + n - 4, 4);
+        return a | (uint64_t)b << 32;
+    }
+    if (n == 0) {
+        return 0;
+    }
+    const unsigned char *u = (const unsigned char *)s;
+    return u[0] | (uint64_t)u[n / 2] << 8 | (uint64_t)u[n - 1] << 16;
+}
+
+/* SKUs and carrier names are a few bytes long, and one is hashed and
+ * compared for every row of an export. */
 static uint64_t hash_bytes(const char *s, size_t n) {
     uint64_t h = 0x9E3779B97F4A7C15ULL ^ n;
-    for (; n >= 8; s += 8, n -= 8) {
+    if (n < 8) {
+        return mix(h ^ short_word(s, n));
+    }
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
         uint64_t w;
-        memcpy(&w, s, 8);
+        memcpy(&w, s + i, 8);
         h = (h ^ w) * 0xff51afd7ed558ccdULL;
         h ^= h >> 32;
     }
-    uint64_t w = 0;
-    memcpy(&w, s, n);
-    return mix(h ^ w);
+    if (i < n) {
+        uint64_t w; /* the last eight bytes, overlapping the words before */
+        memcpy(&w, s + n - 8, 8);
+        h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+    }
+    return mix(h);
+}
+
+static int same_bytes(const char *a, const char *b, size_t n) {
+    if (n < 8) {
+        return short_word(a, n) == short_word(b, n);
+    }
+    if (n <= 16) {
+        uint64_t a0, b0, a1, b1;
+        memcpy(&a0, a, 8);
+        memcpy(&b0, b, 8);
+        memcpy(&a1, a + n - 8, 8);
+        memcpy(&b1, b + n - 8, 8);
+        return a0 == b0 && a1 == b1;
+    }
+    return memcmp(a, b, n) == 0;
 }
 
 static uint64_t interned_hash(const void *ctx, size_t k) {
@@ -270,7 +321,7 @@ uint32_t poa_intern(poa_interner *in, const char *s, size_t n) {
     size_t i = hash_bytes(s, n) & (in->cap - 1);
     while (in->slots[i]) {
         uint32_t k = in->slots[i] - 1;
-        if (in->lens[k] == n && memcmp(in->items[k], s, n) == 0) {
+        if (in->lens[k] == n && same_bytes(in->items[k], s, n)) {
             return k;
         }
         i = (i + 1) & (in->cap - 1);

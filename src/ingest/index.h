@@ -9,13 +9,14 @@
 #include "poagen/ingest.h"
 
 /* Order id → position in the case's orders array. A slot holds the
- * position + 1 in its low bits and a few bits of the id's hash above them;
+ * position + 1 in its low bits and the id's hash in the bits above them;
  * the ids themselves live only in the orders, so a probe reads an order
  * only when those hash bits match. Four bytes a slot, at most
  * POA_ID_INDEX_LOAD full: the index costs about five bytes per order. */
 typedef struct {
     uint32_t *slots;
     size_t cap, count;
+    unsigned pos_bits; /* low bits of a slot holding the position + 1 */
 } poa_id_index;
 
 /* The most orders one index can hold (27 bits of position). */

@@ -126,12 +126,67 @@ static void reserve_sizes_once(void **state) {
     free(orders);
 }
 
+/* A slot keeps as many hash bits as the table's size leaves free. */
+static void tags_take_the_free_bits(void **state) {
+    (void)state;
+    poa_id_index ix = {0};
+    assert_int_equal(poa_id_index_reserve(&ix, NULL, 10000), 0);
+    assert_true(((size_t)1 << ix.pos_bits) > ix.cap);
+    assert_true(((size_t)1 << (ix.pos_bits - 1)) <= ix.cap);
+    assert_true(ix.pos_bits <= 15); /* 17 bits of hash for 10,000 orders */
+    poa_id_index_free(&ix);
+}
+
+/* Strings of every length up to 40 that differ in one byte only, at each
+ * place in turn, and the same strings with the bytes that the short-string
+ * hash reads twice: every one its own item, found again as itself. */
+static void interned_strings_differing_anywhere(void **state) {
+    (void)state;
+    poa_arena *a = poa_arena_new();
+    assert_non_null(a);
+    poa_interner in;
+    poa_interner_init(&in, a);
+    char s[41];
+    uint32_t expect = 0;
+    for (size_t n = 0; n <= 40; n++) {
+        memset(s, 'a', n);
+        assert_int_equal(poa_intern(&in, s, n), expect);
+        expect++;
+        for (size_t at = 0; at < n; at++) {
+            s[at] = 'b';
+            assert_int_equal(poa_intern(&in, s, n), expect);
+            expect++;
+            s[at] = 'a';
+        }
+    }
+    assert_int_equal(in.count, expect);
+    /* Asked again, in the same order: the same items, none added. */
+    uint32_t again = 0;
+    for (size_t n = 0; n <= 40; n++) {
+        memset(s, 'a', n);
+        assert_int_equal(poa_intern(&in, s, n), again++);
+        for (size_t at = 0; at < n; at++) {
+            s[at] = 'b';
+            assert_int_equal(poa_intern(&in, s, n), again++);
+            s[at] = 'a';
+        }
+    }
+    assert_int_equal(in.count, expect);
+    /* "", "a", "b", "aa", then "ba" */
+    assert_int_equal(in.lens[4], 2);
+    assert_memory_equal(in.items[4], "ba", 2);
+    poa_interner_free(&in);
+    poa_arena_free(a);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(positions_in_order_and_repeats_found),
         cmocka_unit_test(an_empty_index_finds_nothing),
         cmocka_unit_test(rebuilds_keep_every_position),
         cmocka_unit_test(reserve_sizes_once),
+        cmocka_unit_test(tags_take_the_free_bits),
+        cmocka_unit_test(interned_strings_differing_anywhere),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
