@@ -230,7 +230,9 @@ static void tally_add(tally *t, const tally *u) {
  * channel, counted in the same pass as the windows. */
 typedef struct {
     const char *channel;
-    long long *num, *den;
+    /* One count per order and per further SKU: far below 2^32 for any case
+     * that fits in memory, and half the size of 64-bit counters. */
+    uint32_t *num, *den;
 } per_key;
 
 /* One metric's counting job: nw windows, each counted for every channel at
@@ -523,7 +525,7 @@ static int breakdown(poa_metrics *m, size_t *cap, const ctx *x, const poa_metric
     const poa_case *c = x->c;
     int kind = kind_of(r->id);
     size_t nk = c->nskus + c->nproduct_lines;
-    long long *num = pk->num, *den = pk->den;
+    uint32_t *num = pk->num, *den = pk->den;
     /* An order's further SKUs count for each of them too. */
     for (size_t k = 0; k < c->norder_skus; k++) {
         const poa_order_sku *os = &c->order_skus[k];
