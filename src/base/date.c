@@ -140,10 +140,12 @@ static int parse_iso_common(const char *s, size_t n, int *day_out, int *minute_o
         }
         has_offset = 1;
     } else if (n == 25) {
+        /* Bytes 17-24 "SS±HH:MM". */
         const char *o = s + 19;
-        if ((o[0] != '+' && o[0] != '-') || o[3] != ':' || (unsigned)(o[1] - '0') > 9 ||
-            (unsigned)(o[2] - '0') > 9 || (unsigned)(o[4] - '0') > 9 ||
-            (unsigned)(o[5] - '0') > 9) {
+        if ((o[0] != '+' && o[0] != '-') ||
+            !digits_and_seps(load8(s + 17), 0x0000FF0000FF0000ULL,
+                             0x00003A0000000000ULL | (uint64_t)(unsigned char)o[0]
+                                                         << 16)) {
             return 0;
         }
         int oh = two(o + 1), om = two(o + 4);

@@ -253,7 +253,6 @@ void poa_interner_free(poa_interner *in) {
     in->slots = NULL;
 }
 
-/* Eight bytes a step: SKUs are hashed once per row of a large export. */
 /* The bytes of s[0..n), n < 8, in one word: overlapping loads instead of
  * a copy of variable length (which costs a call). For a given n, distinct
  * strings give distinct words. */
@@ -271,8 +270,8 @@ static uint64_t short_word(const char *s, size_t n) {
     return u[0] | (uint64_t)u[n / 2] << 8 | (uint64_t)u[n - 1] << 16;
 }
 
-/* SKUs and carrier names are a few bytes long, and one is hashed and
- * compared for every row of an export. */
+/* Eight bytes a step. SKUs and carrier names are a few bytes long, and one
+ * is hashed and compared for every row of an export. */
 static uint64_t hash_bytes(const char *s, size_t n) {
     uint64_t h = 0x9E3779B97F4A7C15ULL ^ n;
     if (n < 8) {

@@ -235,17 +235,33 @@ typedef struct {
     uint32_t *num, *den;
 } per_key;
 
-/* One metric's counting job: nw windows, each counted for every channel at
- * once into t[w][ch] (indexed by poa_channel, CH_ALL the sum of them);
- * window 0 also per SKU and product line into pk when not NULL. */
+/* A report's target, when it has one for this metric. */
 typedef struct {
-    int kind, immature_days;
-    size_t nw;
-    const int32_t *from, *to;
-    tally (*t)[NCH];
-    per_key *pk;
-    int32_t lo, hi; /* the days all windows cover, set by count_jobs */
-} job;
+    int found;
+    poa_op op;
+    double value;
+    long long units;
+    int scale;
+} target;
+
+/* One metric definition through the shared pass: its target, channels and
+ * windows, then its tallies. Window w is t[w * per], the one before it
+ * (for the trend; not for totals only) t[w * per + 1]; each is counted for
+ * every channel at once into t[][ch] (indexed by poa_channel, CH_ALL the
+ * sum of them). Window 0 is also counted per SKU and product line into pk
+ * when pk.num is set. */
+enum { MAXW = sizeof((poa_metric_def *)0)->windows / sizeof(int) };
+typedef struct {
+    const poa_metric_def *def;
+    int kind;
+    target tg;
+    const char *const *channels;
+    size_t nch, nw, per;
+    int32_t from[2 * MAXW], to[2 * MAXW];
+    int32_t lo, hi; /* the days all windows cover, set by count_plans */
+    tally t[2 * MAXW][NCH];
+    per_key pk;
+} plan;
 
 /* The day that puts an order in a window of this kind of metric. */
 static POA_HOT_INLINE int32_t window_day(int kind, const poa_order *o) {
@@ -261,23 +277,23 @@ static POA_HOT_INLINE int32_t window_day(int kind, const poa_order *o) {
     }
 }
 
-static POA_HOT_INLINE void count_order(const ctx *x, const job *j, const poa_order *o,
+static POA_HOT_INLINE void count_order(const ctx *x, plan *p, const poa_order *o,
                                        size_t i) {
     /* Most orders of a long export fall outside every window: one test
      * spares them the verdicts. LSR still counts orders without a latest
      * ship date, whatever the window. */
-    int32_t day = window_day(j->kind, o);
-    if (day == POA_NO_DAY ? j->kind != K_LSR : day < j->lo || day > j->hi) {
+    int32_t day = window_day(p->kind, o);
+    if (day == POA_NO_DAY ? p->kind != K_LSR : day < p->lo || day > p->hi) {
         return;
     }
     const poa_case *c = x->c;
-    for (size_t w = 0; w < j->nw; w++) {
-        tally *u = &j->t[w][o->channel < CH_ALL ? o->channel : POA_CH_UNKNOWN];
-        int v = verdict(x, j->kind, o, i, j->from[w], j->to[w], j->immature_days, u);
+    per_key *pk = &p->pk;
+    for (size_t w = 0; w < p->nw * p->per; w++) {
+        tally *u = &p->t[w][o->channel < CH_ALL ? o->channel : POA_CH_UNKNOWN];
+        int v = verdict(x, p->kind, o, i, p->from[w], p->to[w], p->def->immature_days, u);
         u->den += v >= 0;
         u->num += v > 0;
-        per_key *pk = j->pk;
-        if (w == 0 && pk && v >= 0 && in_channel(o->channel, pk->channel)) {
+        if (w == 0 && pk->num && v >= 0 && in_channel(o->channel, pk->channel)) {
             if (o->sku != UINT32_MAX && o->sku < c->nskus) {
                 pk->den[o->sku]++;
                 pk->num[o->sku] += v;
@@ -290,51 +306,51 @@ static POA_HOT_INLINE void count_order(const ctx *x, const job *j, const poa_ord
     }
 }
 
-/* Every job in one pass over the orders (returns for RDR): a case of
+/* Every plan in one pass over the orders (returns for RDR): a case of
  * millions of orders is read and unpacked once, not once per metric,
  * window and channel. */
-static void count_jobs(const ctx *x, job *jobs, size_t njobs) {
+static void count_plans(const ctx *x, plan *plans, size_t n) {
     int any_orders = 0;
-    for (size_t k = 0; k < njobs; k++) {
-        for (size_t w = 0; w < jobs[k].nw; w++) {
+    for (size_t k = 0; k < n; k++) {
+        plan *p = &plans[k];
+        size_t nw = p->nw * p->per;
+        p->lo = INT32_MAX;
+        p->hi = INT32_MIN;
+        for (size_t w = 0; w < nw; w++) {
             for (int ch = 0; ch < NCH; ch++) {
-                memset(&jobs[k].t[w][ch], 0, sizeof jobs[k].t[w][ch]);
-                jobs[k].t[w][ch].youngest = POA_NO_DAY;
+                memset(&p->t[w][ch], 0, sizeof p->t[w][ch]);
+                p->t[w][ch].youngest = POA_NO_DAY;
             }
+            p->lo = p->from[w] < p->lo ? p->from[w] : p->lo;
+            p->hi = p->to[w] > p->hi ? p->to[w] : p->hi;
         }
-        if (jobs[k].kind == K_RDR) {
+        if (p->kind == K_RDR) {
             for (size_t i = 0; i < x->c->nreturns; i++) {
                 uint8_t ch = return_channel(x, i);
-                for (size_t w = 0; w < jobs[k].nw; w++) {
-                    tally *u = &jobs[k].t[w][ch];
-                    int v = return_verdict(x, i, jobs[k].from[w], jobs[k].to[w], u);
+                for (size_t w = 0; w < nw; w++) {
+                    tally *u = &p->t[w][ch];
+                    int v = return_verdict(x, i, p->from[w], p->to[w], u);
                     u->den += v >= 0;
                     u->num += v > 0;
                 }
             }
-        } else if (jobs[k].kind != K_NONE && jobs[k].nw > 0) {
+        } else if (p->kind != K_NONE && nw > 0) {
             any_orders = 1;
-        }
-        jobs[k].lo = INT32_MAX;
-        jobs[k].hi = INT32_MIN;
-        for (size_t w = 0; w < jobs[k].nw; w++) {
-            jobs[k].lo = jobs[k].from[w] < jobs[k].lo ? jobs[k].from[w] : jobs[k].lo;
-            jobs[k].hi = jobs[k].to[w] > jobs[k].hi ? jobs[k].to[w] : jobs[k].hi;
         }
     }
     const poa_case *c = x->c;
     for (size_t i = 0; any_orders && i < c->norders; i++) {
         const poa_order o = poa_case_order_at(c, i);
-        for (size_t k = 0; k < njobs; k++) {
-            if (jobs[k].kind != K_RDR && jobs[k].kind != K_NONE) {
-                count_order(x, &jobs[k], &o, i);
+        for (size_t k = 0; k < n; k++) {
+            if (plans[k].kind != K_RDR && plans[k].kind != K_NONE) {
+                count_order(x, &plans[k], &o, i);
             }
         }
     }
-    for (size_t k = 0; k < njobs; k++) {
-        for (size_t w = 0; w < jobs[k].nw; w++) {
+    for (size_t k = 0; k < n; k++) {
+        for (size_t w = 0; w < plans[k].nw * plans[k].per; w++) {
             for (int ch = 0; ch < CH_ALL; ch++) {
-                tally_add(&jobs[k].t[w][CH_ALL], &jobs[k].t[w][ch]);
+                tally_add(&plans[k].t[w][CH_ALL], &plans[k].t[w][ch]);
             }
         }
     }
@@ -342,10 +358,11 @@ static void count_jobs(const ctx *x, job *jobs, size_t njobs) {
 
 static void count(const ctx *x, const poa_metric_def *def, const char *ch, int32_t from,
                   int32_t to, tally *t) {
-    tally all[1][NCH];
-    job j = {kind_of(def->id), def->immature_days, 1, &from, &to, all, NULL, 0, 0};
-    count_jobs(x, &j, 1);
-    *t = all[0][channel_slot(ch)];
+    plan p = {.def = def, .kind = kind_of(def->id), .nw = 1, .per = 1};
+    p.from[0] = from;
+    p.to[0] = to;
+    count_plans(x, &p, 1);
+    *t = p.t[0][channel_slot(ch)];
 }
 
 /* Defects received by D, per order: an order is defective once, however
@@ -423,15 +440,6 @@ int poa_rate_differs(double ours, double report) {
     double half = 0.5 * pow(10.0, -shortest_decimals(report));
     return fabs(ours - report) > half * (1 + 1e-9);
 }
-
-/* A report's target, when it has one for this metric. */
-typedef struct {
-    int found;
-    poa_op op;
-    double value;
-    long long units;
-    int scale;
-} target;
 
 static int op_of(const char *cond, poa_op *op) {
     if (strcmp(cond, "LESS_THAN") == 0) {
@@ -647,21 +655,7 @@ static int report_items(poa_metrics *m, size_t *cap, const ctx *x) {
     return 0;
 }
 
-/* One metric definition on its way through the shared pass: its target,
- * channels and windows, then its tallies. Window w is t[w * per], the one
- * before it (for the trend; not for totals only) t[w * per + 1]. */
-enum { MAXW = sizeof((poa_metric_def *)0)->windows / sizeof(int) };
-typedef struct {
-    const poa_metric_def *def;
-    target tg;
-    const char *const *channels;
-    size_t nch, nw, per;
-    int32_t from[2 * MAXW], to[2 * MAXW];
-    tally t[2 * MAXW][NCH];
-    per_key pk;
-} plan;
-
-static int plan_metric(plan *p, job *j, const ctx *x, const poa_metric_def *def,
+static int plan_metric(plan *p, const ctx *x, const poa_metric_def *def,
                        int totals_only) {
     static const char *const all_channels[] = {"all", "mfn", "afn"};
     static const char *const mfn_only[] = {"mfn"};
@@ -685,9 +679,9 @@ static int plan_metric(plan *p, job *j, const ctx *x, const poa_metric_def *def,
             p->from[at + 1] = p->from[at] - def->windows[w];
         }
     }
-    int kind = kind_of(def->id);
+    p->kind = kind_of(def->id);
     p->pk.channel = p->channels[0];
-    if (kind != K_RDR && kind != K_NONE && p->nw > 0 && !totals_only) {
+    if (p->kind != K_RDR && p->kind != K_NONE && p->nw > 0 && !totals_only) {
         size_t nk = c->nskus + c->nproduct_lines;
         p->pk.num = calloc(nk + 1, sizeof *p->pk.num);
         p->pk.den = calloc(nk + 1, sizeof *p->pk.den);
@@ -695,15 +689,6 @@ static int plan_metric(plan *p, job *j, const ctx *x, const poa_metric_def *def,
             return -1;
         }
     }
-    *j = (job){kind,
-               def->immature_days,
-               p->per * p->nw,
-               p->from,
-               p->to,
-               p->t,
-               p->pk.num ? &p->pk : NULL,
-               0,
-               0};
     return 0;
 }
 
@@ -751,14 +736,13 @@ poa_status poa_metrics_compute(poa_metrics **out, const poa_case *c, const poa_d
     int rc = mark_defects(&x) != 0 ? -1 : 0;
     size_t np = m->as_of != POA_NO_DAY ? d->nmetrics : 0;
     plan *plans = calloc(np + 1, sizeof *plans);
-    job *jobs = calloc(np + 1, sizeof *jobs);
-    rc = plans && jobs ? rc : -1;
+    rc = plans ? rc : -1;
     const int totals_only = opt && opt->totals_only;
     for (size_t i = 0; rc == 0 && i < np; i++) {
-        rc = plan_metric(&plans[i], &jobs[i], &x, &d->metrics[i], totals_only);
+        rc = plan_metric(&plans[i], &x, &d->metrics[i], totals_only);
     }
     if (rc == 0) {
-        count_jobs(&x, jobs, np);
+        count_plans(&x, plans, np);
     }
     size_t cap = 0, bcap = 0;
     for (size_t i = 0; rc == 0 && i < np; i++) {
@@ -769,7 +753,6 @@ poa_status poa_metrics_compute(poa_metrics **out, const poa_case *c, const poa_d
         free(plans[i].pk.den);
     }
     free(plans);
-    free(jobs);
     if (rc == 0 && m->as_of != POA_NO_DAY) {
         rc = report_items(m, &cap, &x);
     }
