@@ -151,6 +151,7 @@ static long write_case(const char *dir, long rows, long *norders) {
  * child's peak RSS in MB, or -1 when it could not run or failed. */
 static double run_analyze(const char *bin, const char *data, const char *dir,
                           double *peak_mb) {
+    fflush(stdout); /* else the child's copy of the buffer is printed again */
     double t0 = now();
     pid_t pid = fork();
     if (pid < 0) {
