@@ -16,4 +16,11 @@ void *poa_arena_alloc(poa_arena *a, size_t n);
 char *poa_arena_strndup(poa_arena *a, const char *s, size_t n);
 char *poa_arena_strdup(poa_arena *a, const char *s);
 
+/* Ask for large pages under a big table read at random places (the order id
+ * index, the SKU table, the orders): one translation covers 2 MB instead of
+ * 4 KB, so a lookup costs one cache miss rather than a miss and a page walk,
+ * and filling the table takes a few page faults instead of thousands. Only
+ * a hint: blocks under 4 MB and systems without large pages are left alone. */
+void poa_memory_hint_large(void *p, size_t n);
+
 #endif

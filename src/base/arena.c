@@ -1,7 +1,9 @@
 #include "poagen/arena.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 typedef struct block {
     struct block *next;
@@ -74,4 +76,24 @@ char *poa_arena_strndup(poa_arena *a, const char *s, size_t n) {
 
 char *poa_arena_strdup(poa_arena *a, const char *s) {
     return poa_arena_strndup(a, s, strlen(s));
+}
+
+void poa_memory_hint_large(void *p, size_t n) {
+#if defined(MADV_HUGEPAGE)
+    const uintptr_t large = (uintptr_t)2 << 20;
+    if (!p || n < 2 * large) {
+        return;
+    }
+    /* Only whole large pages inside the block: madvise wants page-aligned
+     * ranges, and the block's first and last bytes may share pages with
+     * other allocations. */
+    uintptr_t from = ((uintptr_t)p + large - 1) & ~(large - 1);
+    uintptr_t to = ((uintptr_t)p + n) & ~(large - 1);
+    if (to > from) {
+        (void)madvise((void *)from, to - from, MADV_HUGEPAGE);
+    }
+#else
+    (void)p;
+    (void)n;
+#endif
 }

@@ -65,6 +65,7 @@ static int rebuild(poa_id_index *ix, const poa_order_rec *orders, size_t want) {
     if (!slots) {
         return -1;
     }
+    poa_memory_hint_large(slots, cap * sizeof *slots);
     free(ix->slots);
     ix->slots = slots;
     ix->cap = cap;
@@ -166,6 +167,7 @@ static int double_slots(uint32_t **slots, size_t *cap, size_t count,
     if (!fresh) {
         return -1;
     }
+    poa_memory_hint_large(fresh, n * sizeof *fresh);
     for (size_t k = 0; k < count; k++) {
         fresh[free_slot(fresh, n, hash_of(ctx, k))] = (uint32_t)k + 1;
     }
@@ -192,6 +194,8 @@ static int grow_pair(void **a, size_t asize, void **b, size_t bsize, size_t *cap
     }
     *b = nb;
     *cap = n;
+    poa_memory_hint_large(*a, n * asize);
+    poa_memory_hint_large(*b, n * bsize);
     return 0;
 }
 

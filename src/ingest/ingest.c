@@ -320,6 +320,7 @@ static int grow_array(void **p, size_t *cap, size_t need, size_t size) {
     if (!q) {
         return -1;
     }
+    poa_memory_hint_large(q, n * size);
     *p = q;
     *cap = n;
     return 0;
