@@ -1218,8 +1218,15 @@ static poa_status read_detected(loader *L, const char *path, const char *shown,
          * id index once instead of rebuilding it as it grows. */
         struct stat sb;
         if (stat(path, &sb) == 0 && sb.st_size > 0) {
-            poa_id_index_reserve(&L->ids, L->c->order_recs,
-                                 L->ids.count + (size_t)sb.st_size / 400 + 1024);
+            size_t expected = L->ids.count + (size_t)sb.st_size / 400 + 1024;
+            poa_id_index_reserve(&L->ids, L->c->order_recs, expected);
+            /* The orders array too: growing it later copies it whole, and
+             * the pages reserved but never written cost nothing. Only a
+             * hint: when it cannot be had, the array grows as it fills. */
+            if (expected <= POA_ID_INDEX_MAX) {
+                (void)grow_array((void **)&L->c->order_recs, &L->orders_cap, expected,
+                                 sizeof *L->c->order_recs);
+            }
         }
         st = read_orders(&x, err);
     } else if (strcmp(id, "unshipped") == 0) {
