@@ -13,9 +13,14 @@ typedef struct block {
 
 struct poa_arena {
     block *head;
+    size_t block_size; /* of the next regular block */
 };
 
-enum { BLOCK_SIZE = 64 * 1024 };
+/* Blocks start small and double up to a limit: a small case keeps a small
+ * arena, while a large one (a million SKUs) gets a few big blocks that can
+ * sit on large pages, instead of hundreds of small ones that each fault
+ * their pages in one by one. */
+enum { BLOCK_SIZE = 64 * 1024, BLOCK_SIZE_MAX = 4 * 1024 * 1024 };
 
 poa_arena *poa_arena_new(void) {
     return calloc(1, sizeof(poa_arena));
@@ -41,14 +46,19 @@ void *poa_arena_alloc(poa_arena *a, size_t n) {
     }
     block *b = a->head;
     if (!b || b->size - b->used < need) {
-        size_t size = need > BLOCK_SIZE ? need : BLOCK_SIZE;
+        size_t regular = a->block_size ? a->block_size : BLOCK_SIZE;
+        size_t size = need > regular ? need : regular;
         block *nb = malloc(sizeof(block) + size);
         if (!nb) {
             return NULL;
         }
+        poa_memory_hint_large(nb, sizeof(block) + size);
         nb->used = 0;
         nb->size = size;
-        if (b && need > BLOCK_SIZE) {
+        if (need <= regular && regular < BLOCK_SIZE_MAX) {
+            a->block_size = regular * 2;
+        }
+        if (b && need > regular) {
             /* A large one-off goes behind the current block, which keeps
              * its free space for the small allocations that follow. */
             nb->next = b->next;
