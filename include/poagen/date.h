@@ -26,6 +26,12 @@ void poa_day_format(int day, char out[11]);
 int poa_parse_iso_day(const char *s, size_t n, int utc_offset_minutes, int *day_out,
                       unsigned *column_out);
 
+/* The time of day in the nine bytes "THH:MM:SS" at s, exactly that shape
+ * (hours to 24, seconds to 60, as poa_parse_iso_parts takes them): 1 and
+ * the minute of the day, else 0. Lets a caller that has already read a
+ * date's day check the rest of a value of the same day cheaply. */
+int poa_iso_time_of_day(const char *s, int *minute);
+
 /* The parts of an ISO 8601 date or date-time as written: the day, the
  * minute of that day (0 for a date alone), and the UTC offset in minutes
  * when one is given (*has_offset 0 otherwise). One parse serves every zone

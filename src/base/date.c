@@ -112,6 +112,20 @@ static int two(const char *s) {
     return (s[0] - '0') * 10 + (s[1] - '0');
 }
 
+int poa_iso_time_of_day(const char *s, int *minute) {
+    /* Bytes 1-8 "HH:MM:SS": one word for the digits and colons. */
+    if (s[0] != 'T' ||
+        !digits_and_seps(load8(s + 1), 0x0000FF0000FF0000ULL, 0x00003A00003A0000ULL)) {
+        return 0;
+    }
+    int hh = two(s + 1), mi = two(s + 4), ss = two(s + 7);
+    if (hh > 24 || mi > 59 || ss > 60) {
+        return 0;
+    }
+    *minute = hh * 60 + mi;
+    return 1;
+}
+
 /* The shape nearly every export writes, YYYY-MM-DDTHH:MM:SS with Z, +HH:MM,
  * -HH:MM or nothing after it, read at fixed places: millions of dates per
  * file. 0 when the value has another shape or is out of range; the general
@@ -121,16 +135,15 @@ static int parse_iso_common(const char *s, size_t n, int *day_out, int *minute_o
     if (n != 19 && n != 20 && n != 25) {
         return 0;
     }
-    /* Bytes 0-7 "YYYY-MM-", 8-15 "DDTHH:MM", 11-18 "HH:MM:SS". */
+    /* Bytes 0-7 "YYYY-MM-", 8-9 "DD", 10-18 "THH:MM:SS". */
+    int minute;
     if (!digits_and_seps(load8(s), 0xFF0000FF00000000ULL, 0x2D00002D00000000ULL) ||
-        !digits_and_seps(load8(s + 8), 0x0000FF0000FF0000ULL, 0x00003A0000540000ULL) ||
-        !digits_and_seps(load8(s + 11), 0x0000FF0000FF0000ULL, 0x00003A00003A0000ULL)) {
+        s[8] < '0' || s[8] > '9' || s[9] < '0' || s[9] > '9' ||
+        !poa_iso_time_of_day(s + 10, &minute)) {
         return 0;
     }
     int y = two(s) * 100 + two(s + 2), m = two(s + 5), d = two(s + 8);
-    int hh = two(s + 11), mi = two(s + 14), ss = two(s + 17);
-    if (m < 1 || m > 12 || d < 1 || d > days_in_month(y, m) || hh > 24 || mi > 59 ||
-        ss > 60) {
+    if (m < 1 || m > 12 || d < 1 || d > days_in_month(y, m)) {
         return 0;
     }
     int has_offset = 0, offset = 0;
@@ -156,7 +169,7 @@ static int parse_iso_common(const char *s, size_t n, int *day_out, int *minute_o
         offset = (o[0] == '-' ? -1 : 1) * (oh * 60 + om);
     }
     *day_out = poa_day_from_ymd(y, m, d);
-    *minute_out = hh * 60 + mi;
+    *minute_out = minute;
     *has_offset_out = has_offset;
     *offset_out = offset;
     return 1;

@@ -250,6 +250,29 @@ static int column_of(const header_match *m, const char *field) {
 
 static const poa_field empty_field = {"", 0};
 
+/* The last date-time read from one column, in the common shape
+ * YYYY-MM-DDTHH:MM:SS (then Z, ±HH:MM or nothing): rows come sorted by
+ * date, so the next row's value nearly always has the same date and
+ * offset, and only its time of day needs reading. The date and the text
+ * after the seconds (its offset) are kept as written, as words; the
+ * marketplace's UTC offset is kept for the three days the time can move
+ * the value to. */
+typedef struct {
+    uint64_t date; /* bytes 0-7 of the value */
+    uint64_t tail; /* bytes 8-9, and 19 to the end (at most 24) */
+    size_t n;      /* the value's length: 19, 20 or 25; 0 when none is kept */
+    int has_offset;
+    int offset;                 /* minutes east of UTC, as written */
+    int day;                    /* the date as written */
+    int local[3];               /* the marketplace's offset on day-1, day, day+1 */
+    const poa_marketplace *mkt; /* the one local[] is for */
+} day_memo;
+
+/* Columns past DAY_MEMOS are read without a memo. A column keeps its last
+ * few dates: ship and delivery dates a few days after a purchase take
+ * turns between those days. */
+enum { DAY_MEMOS = 64, DAY_MEMO_WAYS = 4 };
+
 /* The rows of one recognised export, read once. */
 typedef struct {
     loader *L;
@@ -260,6 +283,8 @@ typedef struct {
     const poa_field *row;
     size_t n;
     unsigned long line;
+    day_memo days[DAY_MEMOS][DAY_MEMO_WAYS]; /* by column */
+    unsigned char days_next[DAY_MEMOS];      /* the way to replace next */
 } rows;
 
 static const poa_field *get(const rows *x, int col) {
@@ -320,20 +345,98 @@ static poa_status bad_field(poa_error *err, const rows *x, int col, unsigned off
 
 static const char date_todo[] = "write it as YYYY-MM-DD or ISO 8601 date-time";
 
+/* Bytes 8-9 and 19 to the end of a value of length 19, 20 or 25: the
+ * rest of its date and its offset, in one word (byte 8 lowest). */
+static inline uint64_t memo_tail(const char *s, size_t n) {
+    uint64_t t = (uint64_t)(unsigned char)s[8] | (uint64_t)(unsigned char)s[9] << 8;
+    if (n == 25) {
+        uint64_t w; /* bytes 17-24; the seconds (17-18) masked off */
+        memcpy(&w, s + 17, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+        w = __builtin_bswap64(w);
+#endif
+        t |= w & ~0xFFFFULL;
+    } else if (n == 20) {
+        t |= (uint64_t)(unsigned char)s[19] << 16;
+    }
+    return t;
+}
+
+/* The local day of s[0..n) from the memo, when it holds s's date and
+ * offset and the time between them is in the common shape: exactly what
+ * poa_case_parse_day gives for it (parse_iso's arithmetic, on parts the
+ * memo's value was parsed into). 0 when the memo cannot tell. */
+static inline int memo_day(const day_memo *d, const poa_case *c, const char *s, size_t n,
+                           int *day) {
+    uint64_t date;
+    int minute;
+    if (d->n != n || !n) {
+        return 0;
+    }
+    memcpy(&date, s, 8);
+    if (date != d->date || memo_tail(s, n) != d->tail || d->mkt != c->marketplace ||
+        !poa_iso_time_of_day(s + 10, &minute)) {
+        return 0;
+    }
+    if (!d->has_offset) {
+        *day = d->day;
+        return 1;
+    }
+    /* poa_shift_day twice, inline. Offsets are at most 14:59 and times at
+     * most 24:59: the value's UTC day is a day either way of its date. */
+    int utc = minute - d->offset;
+    int k = utc < 0 ? 0 : utc < 1440 ? 1 : 2;
+    int local = utc + d->local[k];
+    *day = d->day + (local < 0 ? -((-local + 1439) / 1440) : local / 1440);
+    return 1;
+}
+
+/* Remember s[0..n), just parsed, when it is in the common shape. */
+static void memo_keep(day_memo *d, const poa_case *c, const char *s, size_t n) {
+    int minute;
+    unsigned col;
+    d->n = 0;
+    if ((n != 19 && n != 20 && n != 25) || !poa_iso_time_of_day(s + 10, &minute) ||
+        poa_parse_iso_parts(s, n, &d->day, &minute, &d->has_offset, &d->offset, &col) !=
+            0) {
+        return;
+    }
+    memcpy(&d->date, s, 8);
+    d->tail = memo_tail(s, n);
+    d->mkt = c->marketplace;
+    for (int k = 0; k < 3; k++) {
+        d->local[k] =
+            c->marketplace ? poa_marketplace_offset(c->marketplace, d->day + k - 1) : 0;
+    }
+    d->n = n;
+}
+
 /* A date field; empty gives POA_NO_DAY unless required. */
-static poa_status date_field(const rows *x, int col, const char *what, int required,
+static poa_status date_field(rows *x, int col, const char *what, int required,
                              int32_t *out, poa_error *err) {
     const poa_field *f = get(x, col);
     *out = POA_NO_DAY;
+    day_memo *memo = col >= 0 && col < DAY_MEMOS ? x->days[col] : NULL;
+    int day;
+    for (int w = 0; memo && w < DAY_MEMO_WAYS; w++) {
+        if (memo_day(&memo[w], x->L->c, f->p, f->n, &day)) {
+            *out = day;
+            return POA_OK;
+        }
+    }
     if (field_empty(f)) {
         if (!required) {
             return POA_OK;
         }
         return bad_field(err, x, col, 0, what, "a date is required here");
     }
-    int day;
     unsigned off = 1;
     int rc = poa_case_parse_day(x->L->c, f->p, f->n, &day, &off);
+    if (rc == 0 && memo) {
+        unsigned char *w = &x->days_next[col];
+        memo_keep(&memo[*w], x->L->c, f->p, f->n);
+        *w = (unsigned char)((*w + 1) % DAY_MEMO_WAYS);
+    }
     if (rc == -2) {
         return poa_error_set(err, POA_ERR_PARSE, x->path, (unsigned)x->line,
                              poa_table_field_column(x->r, (size_t)col),
@@ -620,7 +723,7 @@ static uint8_t cancelled_by(const poa_field *f) {
 
 /* A cancellation of a known order. A refund after ship confirmation is not
  * a cancellation (SPEC): such rows are skipped and counted. */
-static poa_status check_cancel(const rows *x, const cancel_cols *k, int32_t *day,
+static poa_status check_cancel(rows *x, const cancel_cols *k, int32_t *day,
                                poa_error *err) {
     poa_status st = date_field(x, k->date, "not a cancel date", 0, day, err);
     if (st != POA_OK) {
@@ -1260,7 +1363,7 @@ static poa_status read_detected(loader *L, const char *path, const char *shown,
     file->path = poa_arena_strdup(c->arena, shown);
     file->type = m->report->id;
     file->first_day = file->last_day = POA_NO_DAY;
-    rows x = {L, r, m, path, file, NULL, 0, 0};
+    rows x = {.L = L, .r = r, .m = m, .path = path, .file = file};
     poa_status st;
     const char *id = m->report->id;
     if (strcmp(id, "orders") == 0) {
