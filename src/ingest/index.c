@@ -158,10 +158,18 @@ static size_t free_slot(const uint32_t *slots, size_t cap, uint64_t h) {
     return i;
 }
 
+/* The hash bits a slot of a table of cap slots can keep above item + 1
+ * (which stays below cap/2), when the table keeps them (tagged). */
+static uint32_t slot_tag(uint64_t h, size_t cap, int tagged) {
+    unsigned bits = (unsigned)__builtin_ctzll(cap);
+    return tagged && bits < 32 ? (uint32_t)(h >> 32) << bits : 0;
+}
+
 /* Doubles the table (64 slots at first) and places items 0..count-1 again,
- * item k at hash_of(ctx, k). */
+ * item k at hash_of(ctx, k), with its tag when tagged. */
 static int double_slots(uint32_t **slots, size_t *cap, size_t count,
-                        uint64_t (*hash_of)(const void *ctx, size_t k), const void *ctx) {
+                        uint64_t (*hash_of)(const void *ctx, size_t k), const void *ctx,
+                        int tagged) {
     size_t n = *cap ? *cap * 2 : 64;
     uint32_t *fresh = calloc(n, sizeof *fresh);
     if (!fresh) {
@@ -169,7 +177,8 @@ static int double_slots(uint32_t **slots, size_t *cap, size_t count,
     }
     poa_memory_hint_large(fresh, n * sizeof *fresh);
     for (size_t k = 0; k < count; k++) {
-        fresh[free_slot(fresh, n, hash_of(ctx, k))] = (uint32_t)k + 1;
+        uint64_t h = hash_of(ctx, k);
+        fresh[free_slot(fresh, n, h)] = slot_tag(h, n, tagged) | ((uint32_t)k + 1);
     }
     free(*slots);
     *slots = fresh;
@@ -231,7 +240,7 @@ poa_order *poa_spill_put(poa_spill_map *m, uint32_t pos) {
         return o;
     }
     if (((m->count + 1) * 2 > m->cap &&
-         double_slots(&m->slots, &m->cap, m->count, spilled_hash, m) != 0) ||
+         double_slots(&m->slots, &m->cap, m->count, spilled_hash, m, 0) != 0) ||
         grow_pair((void **)&m->items, sizeof *m->items, (void **)&m->pos, sizeof *m->pos,
                   &m->items_cap, m->count) != 0) {
         return NULL;
@@ -316,16 +325,33 @@ static uint64_t interned_hash(const void *ctx, size_t k) {
     return hash_bytes(in->items[k], in->lens[k]);
 }
 
-uint32_t poa_intern(poa_interner *in, const char *s, size_t n) {
+uint64_t poa_intern_hash(const char *s, size_t n) {
+    return hash_bytes(s, n);
+}
+
+void poa_intern_prefetch(const poa_interner *in, uint64_t h) {
+    if (in->cap) {
+        __builtin_prefetch(&in->slots[h & (in->cap - 1)]);
+    }
+}
+
+uint32_t poa_intern_hashed(poa_interner *in, const char *s, size_t n, uint64_t h) {
     if ((in->count + 1) * 2 > in->cap &&
-        double_slots(&in->slots, &in->cap, in->count, interned_hash, in) != 0) {
+        double_slots(&in->slots, &in->cap, in->count, interned_hash, in, 1) != 0) {
         return UINT32_MAX;
     }
-    size_t i = hash_bytes(s, n) & (in->cap - 1);
+    /* Slots keep the hash bits above the item: a probe passing other
+     * strings' slots seldom reads their lengths or bytes, each a cache
+     * miss in a table of a million SKUs. */
+    const uint32_t tag = slot_tag(h, in->cap, 1), mask = (uint32_t)in->cap - 1;
+    size_t i = h & (in->cap - 1);
     while (in->slots[i]) {
-        uint32_t k = in->slots[i] - 1;
-        if (in->lens[k] == n && same_bytes(in->items[k], s, n)) {
-            return k;
+        uint32_t sl = in->slots[i];
+        if ((sl & ~mask) == tag) {
+            uint32_t k = (sl & mask) - 1;
+            if (in->lens[k] == n && same_bytes(in->items[k], s, n)) {
+                return k;
+            }
         }
         i = (i + 1) & (in->cap - 1);
     }
@@ -342,6 +368,10 @@ uint32_t poa_intern(poa_interner *in, const char *s, size_t n) {
     }
     in->items[in->count] = copy;
     in->lens[in->count] = (uint32_t)n;
-    in->slots[i] = (uint32_t)in->count + 1;
+    in->slots[i] = tag | ((uint32_t)in->count + 1);
     return (uint32_t)in->count++;
+}
+
+uint32_t poa_intern(poa_interner *in, const char *s, size_t n) {
+    return poa_intern_hashed(in, s, n, hash_bytes(s, n));
 }

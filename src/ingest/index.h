@@ -62,7 +62,7 @@ typedef struct {
     const char **items;
     size_t count, items_cap;
     uint32_t *lens;  /* strlen of each item, so a probe compares with memcmp */
-    uint32_t *slots; /* index + 1; 0 empty */
+    uint32_t *slots; /* index + 1, hash bits above it; 0 empty */
     size_t cap;
 } poa_interner;
 
@@ -70,5 +70,12 @@ void poa_interner_init(poa_interner *in, poa_arena *arena);
 void poa_interner_free(poa_interner *in);
 /* Index of s[0..n), added when new; UINT32_MAX when out of memory. */
 uint32_t poa_intern(poa_interner *in, const char *s, size_t n);
+/* The same in steps, for a caller that looks up a string once per row of
+ * a large file: the string's hash, then a start on loading the slot its
+ * probe begins at (the cache miss overlaps the rest of the row), then
+ * poa_intern_hashed with that hash. */
+uint64_t poa_intern_hash(const char *s, size_t n);
+void poa_intern_prefetch(const poa_interner *in, uint64_t h);
+uint32_t poa_intern_hashed(poa_interner *in, const char *s, size_t n, uint64_t h);
 
 #endif

@@ -974,6 +974,12 @@ static poa_status read_orders(rows *x, poa_error *err) {
         /* The probe is a cache miss on a large case: start it now and let it
          * arrive while the rest of the row is parsed. */
         poa_id_index_prefetch(&L->ids, id);
+        const poa_field *fsku = get(x, col_sku);
+        const int has_sku = !field_empty(fsku);
+        const uint64_t sku_hash = has_sku ? poa_intern_hash(fsku->p, fsku->n) : 0;
+        if (has_sku) {
+            poa_intern_prefetch(&L->skus, sku_hash);
+        }
         if (!c->marketplace && col_sc >= 0 && !field_empty(get(x, col_sc))) {
             /* No case.xml or --marketplace: the orders' own sales channel. */
             const poa_field *sc = get(x, col_sc);
@@ -1003,9 +1009,8 @@ static poa_status read_orders(rows *x, poa_error *err) {
             return bad_field(err, x, col_ch, 0,
                              "fulfillment-channel must be Merchant or Amazon", NULL);
         }
-        const poa_field *fsku = get(x, col_sku);
-        uint32_t sku =
-            field_empty(fsku) ? UINT32_MAX : poa_intern(&L->skus, fsku->p, fsku->n);
+        uint32_t sku = has_sku ? poa_intern_hashed(&L->skus, fsku->p, fsku->n, sku_hash)
+                               : UINT32_MAX;
         uint16_t carrier = intern16(&L->carriers, get(x, col_car));
         int fresh;
         poa_order ord, *o = &ord;

@@ -21,6 +21,9 @@
 #endif
 
 #define DEFAULT_BYTES ((size_t)1 << 20)
+/* The read size: small enough that a block the kernel has just copied in
+ * is still in the core's own cache when the rows are cut from it. */
+#define READ_BYTES ((size_t)128 << 10)
 #define MIN_BLOCK 16 /* room for any character iconv may emit */
 #define NO_ICONV ((iconv_t)-1)
 
@@ -945,7 +948,7 @@ poa_status poa_table_open(poa_table_reader **out, const char *path,
     r->cd = r->legacy = NO_ICONV;
     r->quoting = opt->quoting;
     r->max_line = opt->max_line_bytes ? opt->max_line_bytes : DEFAULT_BYTES;
-    r->block = opt->block_bytes ? opt->block_bytes : DEFAULT_BYTES;
+    r->block = opt->block_bytes ? opt->block_bytes : READ_BYTES;
     r->block = r->block < MIN_BLOCK ? MIN_BLOCK : r->block;
     r->warner = opt->warner;
     r->pass = 1;

@@ -30,7 +30,7 @@ typedef struct {
     const char *force_encoding;  /* NULL = detect; else an iconv name ("UTF-16LE", ...) */
     poa_quoting quoting;
     size_t max_line_bytes;    /* 0 = 1 MiB; a longer line or quoted field is an error */
-    size_t block_bytes;       /* 0 = 1 MiB read size; small values exercise refills */
+    size_t block_bytes;       /* 0 = 128 KiB read size; small values exercise refills */
     const poa_warner *warner; /* may be NULL */
 } poa_table_options;
 

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -179,6 +180,50 @@ static void interned_strings_differing_anywhere(void **state) {
     poa_arena_free(a);
 }
 
+/* 300,000 SKUs through many doublings, asked for in two steps (hash and
+ * prefetch, then the hashed lookup) and in one: the same item either way.
+ * Slots keep hash bits above the item, so probes compare strings only on
+ * a tag match: every slot in use carries its item's tag. */
+static void interned_in_steps_and_tagged(void **state) {
+    (void)state;
+    enum { N = 300000 };
+    poa_arena *a = poa_arena_new();
+    assert_non_null(a);
+    poa_interner in;
+    poa_interner_init(&in, a);
+    char s[32];
+    for (uint32_t k = 0; k < N; k++) {
+        int n = snprintf(s, sizeof s, "SKU-%06u%s", k, k % 3 ? "" : "-XL-BLUE-2026");
+        uint64_t h = poa_intern_hash(s, (size_t)n);
+        poa_intern_prefetch(&in, h);
+        assert_int_equal(poa_intern_hashed(&in, s, (size_t)n, h), k);
+    }
+    for (uint32_t k = 0; k < N; k++) {
+        int n = snprintf(s, sizeof s, "SKU-%06u%s", k, k % 3 ? "" : "-XL-BLUE-2026");
+        assert_int_equal(poa_intern(&in, s, (size_t)n), k);
+        /* The same SKU without its suffix, or with it, is another item. */
+        n = snprintf(s, sizeof s, "SKU-%06u%s", k, k % 3 ? "-XL-BLUE-2026" : "");
+        assert_int_equal(poa_intern(&in, s, (size_t)n), N + k);
+    }
+    assert_int_equal(in.count, 2 * N);
+    size_t used = 0;
+    const uint32_t mask = (uint32_t)in.cap - 1;
+    const unsigned bits = (unsigned)__builtin_ctzll(in.cap);
+    for (size_t i = 0; i < in.cap; i++) {
+        uint32_t sl = in.slots[i];
+        if (!sl) {
+            continue;
+        }
+        used++;
+        uint32_t k = (sl & mask) - 1;
+        uint64_t h = poa_intern_hash(in.items[k], in.lens[k]);
+        assert_int_equal(sl & ~mask, (uint32_t)(h >> 32) << bits);
+    }
+    assert_int_equal(used, 2 * N);
+    poa_interner_free(&in);
+    poa_arena_free(a);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(positions_in_order_and_repeats_found),
@@ -187,6 +232,7 @@ int main(void) {
         cmocka_unit_test(reserve_sizes_once),
         cmocka_unit_test(tags_take_the_free_bits),
         cmocka_unit_test(interned_strings_differing_anywhere),
+        cmocka_unit_test(interned_in_steps_and_tagged),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
