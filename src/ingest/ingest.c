@@ -283,8 +283,7 @@ typedef struct {
     const poa_field *row;
     size_t n;
     unsigned long line;
-    day_memo days[DAY_MEMOS][DAY_MEMO_WAYS]; /* by column */
-    unsigned char days_next[DAY_MEMOS];      /* the way to replace next */
+    day_memo days[DAY_MEMOS][DAY_MEMO_WAYS]; /* by column, most recent first */
 } rows;
 
 static const poa_field *get(const rows *x, int col) {
@@ -362,22 +361,36 @@ static inline uint64_t memo_tail(const char *s, size_t n) {
     return t;
 }
 
-/* The local day of s[0..n) from the memo, when it holds s's date and
- * offset and the time between them is in the common shape: exactly what
- * poa_case_parse_day gives for it (parse_iso's arithmetic, on parts the
- * memo's value was parsed into). 0 when the memo cannot tell. */
-static inline int memo_day(const day_memo *d, const poa_case *c, const char *s, size_t n,
+/* The local day of s[0..n) from a column's memos, when one holds s's date
+ * and offset and the time between them is in the common shape: exactly
+ * what poa_case_parse_day gives for it (parse_iso's arithmetic, on parts
+ * the memo's value was parsed into). 0 when the memos cannot tell. The
+ * memo used moves to the front, where the next row looks first. */
+static inline int memo_day(day_memo *ways, const poa_case *c, const char *s, size_t n,
                            int *day) {
+    if (n != 19 && n != 20 && n != 25) {
+        return 0;
+    }
     uint64_t date;
-    int minute;
-    if (d->n != n || !n) {
-        return 0;
-    }
     memcpy(&date, s, 8);
-    if (date != d->date || memo_tail(s, n) != d->tail || d->mkt != c->marketplace ||
-        !poa_iso_time_of_day(s + 10, &minute)) {
+    const uint64_t tail = memo_tail(s, n);
+    int w = 0;
+    while (ways[w].n != n || ways[w].date != date || ways[w].tail != tail ||
+           ways[w].mkt != c->marketplace) {
+        if (++w == DAY_MEMO_WAYS) {
+            return 0;
+        }
+    }
+    int minute;
+    if (!poa_iso_time_of_day(s + 10, &minute)) {
         return 0;
     }
+    if (w) {
+        day_memo t = ways[0];
+        ways[0] = ways[w];
+        ways[w] = t;
+    }
+    const day_memo *d = &ways[0];
     if (!d->has_offset) {
         *day = d->day;
         return 1;
@@ -418,11 +431,9 @@ static poa_status date_field(rows *x, int col, const char *what, int required,
     *out = POA_NO_DAY;
     day_memo *memo = col >= 0 && col < DAY_MEMOS ? x->days[col] : NULL;
     int day;
-    for (int w = 0; memo && w < DAY_MEMO_WAYS; w++) {
-        if (memo_day(&memo[w], x->L->c, f->p, f->n, &day)) {
-            *out = day;
-            return POA_OK;
-        }
+    if (memo && memo_day(memo, x->L->c, f->p, f->n, &day)) {
+        *out = day;
+        return POA_OK;
     }
     if (field_empty(f)) {
         if (!required) {
@@ -433,9 +444,9 @@ static poa_status date_field(rows *x, int col, const char *what, int required,
     unsigned off = 1;
     int rc = poa_case_parse_day(x->L->c, f->p, f->n, &day, &off);
     if (rc == 0 && memo) {
-        unsigned char *w = &x->days_next[col];
-        memo_keep(&memo[*w], x->L->c, f->p, f->n);
-        *w = (unsigned char)((*w + 1) % DAY_MEMO_WAYS);
+        /* The new value goes in front; the least recently used one out. */
+        memmove(&memo[1], &memo[0], (DAY_MEMO_WAYS - 1) * sizeof *memo);
+        memo_keep(&memo[0], x->L->c, f->p, f->n);
     }
     if (rc == -2) {
         return poa_error_set(err, POA_ERR_PARSE, x->path, (unsigned)x->line,

@@ -654,8 +654,18 @@ static inline void scan_chunk(const char *p, char delim, char eol, chunk_masks *
 #define IS_ODD(c) _mm_or_si128(c, _mm_cmpeq_epi8(c, vz))
     m->delim = MASK64(IS_DELIM);
     m->eol = MASK64(IS_EOL);
-    m->quote = MASK64(IS_QUOTE);
-    m->odd = MASK64(IS_ODD);
+    /* Quotes, NULs and non-ASCII bytes are rare: one test for all of them
+     * in the whole chunk, and their masks only when there is one. */
+#define IS_SPECIAL(c) _mm_or_si128(IS_QUOTE(c), IS_ODD(c))
+    const __m128i any = _mm_or_si128(_mm_or_si128(IS_SPECIAL(c0), IS_SPECIAL(c1)),
+                                     _mm_or_si128(IS_SPECIAL(c2), IS_SPECIAL(c3)));
+#undef IS_SPECIAL
+    if (_mm_movemask_epi8(any)) {
+        m->quote = MASK64(IS_QUOTE);
+        m->odd = MASK64(IS_ODD);
+    } else {
+        m->quote = m->odd = 0;
+    }
 #undef IS_DELIM
 #undef IS_EOL
 #undef IS_QUOTE
