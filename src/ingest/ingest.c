@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "ingest/ingest_private.h"
+#include "ingest/pattern.h"
 #include "poagen/date.h"
 
 enum { MAX_FIELDS_MAPPED = 64, NONE16 = 0xFFFF };
@@ -32,6 +33,7 @@ typedef struct {
     size_t carrier_def_cap;
     size_t *carrier_re_first;
     size_t ncarrier_re;
+    poa_pattern *carrier_pat; /* parallel to carrier_re, where the subset compiles */
 } loader;
 
 /* Seven digits and the dash before them, "-DDDDDDD", as their value; -1
@@ -551,11 +553,26 @@ static uint8_t classify_tracking(loader *L, uint16_t carrier, const poa_field *t
     size_t ci = (size_t)(cd - L->data->carriers);
     char buf[128];
     size_t n = tracking->n < sizeof buf - 1 ? tracking->n : sizeof buf - 1;
-    memcpy(buf, tracking->p, n);
-    buf[n] = '\0';
+    /* regexec reads the copy below up to its first NUL: the same bytes are
+     * what the compiled formats are given. */
+    const char *nul = memchr(tracking->p, '\0', n);
+    n = nul ? (size_t)(nul - tracking->p) : n;
+    int copied = 0;
     for (size_t k = 0; k < cd->nformats; k++) {
-        /* Compiled anchored and without sub-matches: the fast path. */
-        if (regexec(&L->carrier_re[L->carrier_re_first[ci] + k], buf, 0, NULL, 0) == 0) {
+        size_t f = L->carrier_re_first[ci] + k;
+        if (L->carrier_pat[f].compiled) {
+            if (poa_pattern_match(&L->carrier_pat[f], tracking->p, n)) {
+                return POA_TRACKING_VALID;
+            }
+            continue;
+        }
+        if (!copied) {
+            memcpy(buf, tracking->p, n);
+            buf[n] = '\0';
+            copied = 1;
+        }
+        /* Outside the subset: compiled anchored and without sub-matches. */
+        if (regexec(&L->carrier_re[f], buf, 0, NULL, 0) == 0) {
             return POA_TRACKING_VALID;
         }
     }
@@ -1444,6 +1461,7 @@ static void loader_free(loader *L) {
         regfree(&L->carrier_re[i]);
     }
     free(L->carrier_re);
+    free(L->carrier_pat);
     free(L->carrier_re_first);
     free((void *)L->carrier_defs);
     free(L->carrier_known);
@@ -1457,8 +1475,9 @@ static poa_status compile_carriers(loader *L, poa_error *err) {
         total += d->carriers[i].nformats;
     }
     L->carrier_re = calloc(total + 1, sizeof *L->carrier_re);
+    L->carrier_pat = calloc(total + 1, sizeof *L->carrier_pat);
     L->carrier_re_first = calloc(d->ncarriers + 1, sizeof *L->carrier_re_first);
-    if (!L->carrier_re || !L->carrier_re_first) {
+    if (!L->carrier_re || !L->carrier_pat || !L->carrier_re_first) {
         return poa_error_set(err, POA_ERR_NOMEM, NULL, 0, 0, "out of memory");
     }
     for (size_t i = 0; i < d->ncarriers; i++) {
@@ -1466,13 +1485,20 @@ static poa_status compile_carriers(loader *L, poa_error *err) {
         for (size_t k = 0; k < d->carriers[i].nformats; k++) {
             /* The whole tracking number must match the format. */
             char anchored[512];
-            snprintf(anchored, sizeof anchored, "^(%s)$", d->carriers[i].formats[k]);
+            int len =
+                snprintf(anchored, sizeof anchored, "^(%s)$", d->carriers[i].formats[k]);
             if (regcomp(&L->carrier_re[L->ncarrier_re], anchored,
                         REG_EXTENDED | REG_NOSUB) != 0) {
                 return poa_error_set(
                     err, POA_ERR_SCHEMA, d->rules_path, 0, 0,
                     "carrier '%s': format '%s' is not a valid regular expression",
                     d->carriers[i].id, d->carriers[i].formats[k]);
+            }
+            /* Still compiled by regcomp, which alone says what is valid; a
+             * format cut short above is left to regexec as it was cut. */
+            if ((size_t)len < sizeof anchored) {
+                poa_pattern_compile(&L->carrier_pat[L->ncarrier_re],
+                                    d->carriers[i].formats[k]);
             }
             L->ncarrier_re++;
         }
