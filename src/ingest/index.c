@@ -90,6 +90,78 @@ int poa_id_index_reserve(poa_id_index *ix, const poa_order_rec *orders, size_t e
     return rebuild(ix, orders, expected);
 }
 
+int poa_id_index_build(poa_id_index *ix, const poa_order_rec *orders, size_t n,
+                       size_t expected) {
+    /* Ids a step: their hashes are sorted by the region of the table they
+     * start probing in (a counting sort on the top bits of the home slot),
+     * then placed region by region. */
+    enum { STEP = 1 << 16, REGION_BITS = 10, AHEAD = 16 };
+    if (ix->count || n > POA_ID_INDEX_MAX) {
+        return -1;
+    }
+    if (rebuild(ix, orders, expected > n ? expected : n) != 0) {
+        return -1;
+    }
+    uint64_t *hash = malloc(STEP * sizeof *hash);
+    uint32_t *sorted = malloc(STEP * sizeof *sorted);
+    size_t *start = malloc(((1u << REGION_BITS) + 1) * sizeof *start);
+    if (!hash || !sorted || !start) {
+        free(hash);
+        free(sorted);
+        free(start);
+        return -1;
+    }
+    unsigned shift = 0;
+    while ((ix->cap - 1) >> shift >= (1u << REGION_BITS)) {
+        shift++;
+    }
+    const uint32_t mask = pos_mask(ix);
+    int duplicate = 0;
+    for (size_t from = 0; from < n && !duplicate; from += STEP) {
+        const size_t m = n - from < STEP ? n - from : STEP;
+        memset(start, 0, ((1u << REGION_BITS) + 1) * sizeof *start);
+        for (size_t k = 0; k < m; k++) {
+            hash[k] = mix(rec_id(&orders[from + k]));
+            start[(home(hash[k], ix->cap) >> shift) + 1]++;
+        }
+        for (size_t b = 0; b < (1u << REGION_BITS); b++) {
+            start[b + 1] += start[b];
+        }
+        for (size_t k = 0; k < m; k++) {
+            sorted[start[home(hash[k], ix->cap) >> shift]++] = (uint32_t)k;
+        }
+        for (size_t j = 0; j < m && !duplicate; j++) {
+            /* Regions come in order, slots within one do not: load ahead. */
+            if (j + AHEAD < m) {
+                __builtin_prefetch(&ix->slots[home(hash[sorted[j + AHEAD]], ix->cap)], 1);
+            }
+            const uint32_t k = sorted[j];
+            const uint64_t h = hash[k], id = rec_id(&orders[from + k]);
+            const uint32_t tag = tag_of(ix, h);
+            size_t i = home(h, ix->cap);
+            for (; ix->slots[i]; i = i + 1 == ix->cap ? 0 : i + 1) {
+                uint32_t s = ix->slots[i];
+                if ((s & ~mask) == tag && rec_id(&orders[(s & mask) - 1]) == id) {
+                    duplicate = 1;
+                    break;
+                }
+            }
+            if (!duplicate) {
+                ix->slots[i] = tag | (uint32_t)(from + k + 1);
+            }
+        }
+    }
+    free(hash);
+    free(sorted);
+    free(start);
+    if (duplicate) {
+        poa_id_index_free(ix);
+        return 1;
+    }
+    ix->count = n;
+    return 0;
+}
+
 void poa_id_index_prefetch(const poa_id_index *ix, uint64_t id) {
     if (ix->cap) {
         __builtin_prefetch(&ix->slots[home(mix(id), ix->cap)]);

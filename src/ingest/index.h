@@ -36,6 +36,13 @@ uint32_t poa_id_index_upsert(poa_id_index *ix, const poa_order_rec *orders, uint
 /* Start loading the slot an id's probe begins at, so that the cache miss
  * overlaps whatever the caller does before poa_id_index_upsert. */
 void poa_id_index_prefetch(const poa_id_index *ix, uint64_t id);
+/* Index orders[0..n) at once, into an index that holds no order yet, with
+ * room for `expected` orders (at least n). The table is filled a region at
+ * a time, so its cache misses come in order rather than one per order.
+ * 0 when built; 1 when two of the orders have one id (the index is then
+ * left empty); -1 when out of memory. */
+int poa_id_index_build(poa_id_index *ix, const poa_order_rec *orders, size_t n,
+                       size_t expected);
 /* Room for `expected` orders without growing. */
 int poa_id_index_reserve(poa_id_index *ix, const poa_order_rec *orders, size_t expected);
 

@@ -28,6 +28,10 @@ typedef struct {
     regex_t *carrier_re; /* one per carrier format, flattened */
     uint64_t last_id;    /* the order of the previous row, and where it is */
     uint32_t last_at;
+    /* Reading the case's first orders export without the id index, which
+     * is built once at its end (see read_detected); bulk_failed when that
+     * cannot stand and the export must be read again the usual way. */
+    int bulk, bulk_failed;
     const poa_carrier_def **carrier_defs; /* per interned carrier name, once known */
     unsigned char *carrier_known;
     size_t carrier_def_cap;
@@ -892,7 +896,19 @@ static size_t order_slot(rows *x, uint64_t id, poa_order *o, int *fresh, poa_err
         return L->last_at;
     }
     int inserted;
-    uint32_t at = poa_id_index_upsert(&L->ids, c->order_recs, id, &inserted);
+    uint32_t at;
+    if (L->bulk) {
+        /* Every order not the previous row's is taken as new; an order
+         * seen before, further up, is found when the index is built. */
+        if (c->norders >= POA_ID_INDEX_MAX) {
+            L->bulk_failed = 1;
+            return SIZE_MAX;
+        }
+        at = (uint32_t)c->norders;
+        inserted = 1;
+    } else {
+        at = poa_id_index_upsert(&L->ids, c->order_recs, id, &inserted);
+    }
     L->last_id = id;
     L->last_at = at;
     if (at != UINT32_MAX && !inserted) {
@@ -1310,14 +1326,24 @@ static poa_status read_records(rows *x, poa_error *err) {
 /* Open one export and recognise it by its header. *out is NULL when no
  * report matches (the caller skips the file with a warning); a header that
  * matches a report but lacks its required columns is an error naming them. */
-static poa_status open_detect(loader *L, const char *path, poa_table_reader **out,
-                              header_match *best, poa_error *err) {
-    *out = NULL;
+/* How the case's exports are read: the marketplace's code page for files
+ * that are not UTF-8, and the caller's encoding and quoting. */
+static poa_table_options reader_options(const loader *L) {
     poa_table_options topt = {0};
     topt.legacy_codepage = L->c->marketplace ? L->c->marketplace->codepage : "CP1252";
     topt.force_encoding = L->opt ? L->opt->encoding : NULL;
     topt.quoting = L->opt ? (poa_quoting)L->opt->quoting : POA_QUOTING_AUTO;
     topt.warner = L->opt ? L->opt->warner : NULL;
+    return topt;
+}
+
+static poa_status open_detect(loader *L, const char *path, poa_table_reader **out,
+                              header_match *best, int quiet, poa_error *err) {
+    *out = NULL;
+    poa_table_options topt = reader_options(L);
+    if (quiet) {
+        topt.warner = NULL; /* a first look: the reading proper warns */
+    }
     poa_table_reader *r;
     poa_status st = poa_table_open(&r, path, &topt, err);
     if (st != POA_OK) {
@@ -1386,6 +1412,111 @@ static poa_status open_detect(loader *L, const char *path, poa_table_reader **ou
     return POA_OK;
 }
 
+/* What reading an orders export in bulk may change, as it was before. */
+typedef struct {
+    const poa_marketplace *marketplace;
+    int32_t latest_purchase;
+    size_t norder_skus, nfeedback, nclaims, nchargebacks, nreturns;
+} bulk_undo;
+
+/* Read an orders export. The case's first one is read in bulk: its rows
+ * placed in order without looking each new id up in the id index (a cache
+ * miss in a table of tens of megabytes, per order), and the index built at
+ * the end from the orders, a region of the table at a time. That is the
+ * same case as reading it row by row exactly when no order comes back
+ * after other orders; when one does (the index finds two orders with one
+ * id), everything the export added is undone and it is read again row by
+ * row, with the index. *r may be replaced by the reader of that reading. */
+static poa_status read_orders_export(loader *L, const char *path, poa_table_reader **r,
+                                     rows *x, poa_error *err) {
+    poa_case *c = L->c;
+    struct stat sb;
+    size_t expected = 0;
+    if (stat(path, &sb) == 0 && sb.st_size > 0) {
+        /* An order takes a few hundred bytes of All Orders rows. */
+        expected = L->ids.count + (size_t)sb.st_size / 400 + 1024;
+        /* The orders array is sized once: growing it later copies it whole,
+         * and the pages reserved but never written cost nothing. Only a
+         * hint: when it cannot be had, the array grows as it fills. */
+        if (expected <= POA_ID_INDEX_MAX) {
+            (void)grow_array((void **)&c->order_recs, &L->orders_cap, expected,
+                             sizeof *c->order_recs);
+        }
+    }
+    if (c->norders == 0 && L->ids.count == 0) {
+        const bulk_undo undo = {c->marketplace, c->latest_purchase, c->norder_skus,
+                                c->nfeedback,   c->nclaims,         c->nchargebacks,
+                                c->nreturns};
+        L->bulk = 1;
+        L->bulk_failed = 0;
+        poa_status st = read_orders(x, err);
+        L->bulk = 0;
+        if (st != POA_OK) {
+            return st;
+        }
+        int built = L->bulk_failed ? 1
+                                   : poa_id_index_build(&L->ids, c->order_recs,
+                                                        c->norders, expected);
+        if (built < 0) {
+            return poa_error_set(err, POA_ERR_NOMEM, path, 0, 0, "out of memory");
+        }
+        if (built == 0) {
+            return POA_OK;
+        }
+        /* An order came back: undo, and read the export again. Its
+         * strings stay interned, in the order the second reading asks for
+         * them again. */
+        poa_input_file *file = x->file;
+        const char *fpath = file->path, *ftype = file->type;
+        memset(file, 0, sizeof *file);
+        file->path = fpath;
+        file->type = ftype;
+        file->first_day = file->last_day = POA_NO_DAY;
+        c->norders = 0;
+        poa_spill_free(c->spilled);
+        c->marketplace = undo.marketplace;
+        c->latest_purchase = undo.latest_purchase;
+        c->norder_skus = undo.norder_skus;
+        c->nfeedback = undo.nfeedback;
+        c->nclaims = undo.nclaims;
+        c->nchargebacks = undo.nchargebacks;
+        c->nreturns = undo.nreturns;
+        if (L->seen) {
+            memset(L->seen, 0, L->seen_cap);
+        }
+        L->last_id = 0;
+        L->last_at = 0;
+        poa_id_index_free(&L->ids);
+        /* The same reader settings, without warning twice. */
+        poa_table_options topt = reader_options(L);
+        topt.warner = NULL;
+        poa_table_close(*r);
+        *r = NULL;
+        const poa_field *h;
+        size_t nh;
+        st = poa_table_open(r, path, &topt, err);
+        if (st == POA_OK) {
+            st = poa_table_next(*r, &h, &nh, NULL, err); /* the header, matched before */
+        }
+        if (st != POA_OK) {
+            return st;
+        }
+        const header_match *m = x->m;
+        memset(x, 0, sizeof *x);
+        x->L = L;
+        x->r = *r;
+        x->m = m;
+        x->path = path;
+        x->file = file;
+    }
+    /* Row by row: size the id index once instead of rebuilding it as it
+     * grows. */
+    if (expected) {
+        poa_id_index_reserve(&L->ids, c->order_recs, expected);
+    }
+    return read_orders(x, err);
+}
+
 /* Read a recognised export to its end; closes r. */
 static poa_status read_detected(loader *L, const char *path, const char *shown,
                                 poa_table_reader *r, const header_match *m,
@@ -1400,21 +1531,7 @@ static poa_status read_detected(loader *L, const char *path, const char *shown,
     poa_status st;
     const char *id = m->report->id;
     if (strcmp(id, "orders") == 0) {
-        /* An order takes a few hundred bytes of All Orders rows: size the
-         * id index once instead of rebuilding it as it grows. */
-        struct stat sb;
-        if (stat(path, &sb) == 0 && sb.st_size > 0) {
-            size_t expected = L->ids.count + (size_t)sb.st_size / 400 + 1024;
-            poa_id_index_reserve(&L->ids, L->c->order_recs, expected);
-            /* The orders array too: growing it later copies it whole, and
-             * the pages reserved but never written cost nothing. Only a
-             * hint: when it cannot be had, the array grows as it fills. */
-            if (expected <= POA_ID_INDEX_MAX) {
-                (void)grow_array((void **)&L->c->order_recs, &L->orders_cap, expected,
-                                 sizeof *L->c->order_recs);
-            }
-        }
-        st = read_orders(&x, err);
+        st = read_orders_export(L, path, &r, &x, err);
     } else if (strcmp(id, "unshipped") == 0) {
         st = read_unshipped(&x, err);
     } else if (strcmp(id, "confirmations") == 0) {
@@ -1423,6 +1540,9 @@ static poa_status read_detected(loader *L, const char *path, const char *shown,
         st = read_cancellations(&x, err);
     } else {
         st = read_records(&x, err);
+    }
+    if (!r) {
+        return st; /* a second reading could not start */
     }
     const poa_table_info *ti = poa_table_info_get(r);
     file->encoding = poa_arena_strdup(c->arena, ti->encoding ? ti->encoding : "UTF-8");
@@ -1685,7 +1805,7 @@ poa_status poa_case_load(poa_case **out, const char *path, const poa_data *data,
                  entries[i].name);
         poa_table_reader *r;
         header_match m;
-        st = open_detect(&L, full, &r, &m, err);
+        st = open_detect(&L, full, &r, &m, 1, err);
         entries[i].rank = r ? 1 + (int)(m.report - data->reports) : -1;
         poa_table_close(r);
     }
@@ -1702,7 +1822,7 @@ poa_status poa_case_load(poa_case **out, const char *path, const poa_data *data,
         } else if (entries[i].rank > 0) {
             poa_table_reader *r;
             header_match m;
-            st = open_detect(&L, full, &r, &m, err);
+            st = open_detect(&L, full, &r, &m, 0, err);
             if (st == POA_OK && r) {
                 recognised = 1;
                 st = read_detected(&L, full, full, r, &m, err);

@@ -127,6 +127,51 @@ static void reserve_sizes_once(void **state) {
     free(orders);
 }
 
+/* Orders indexed at once, over several steps of the build: every id at its
+ * position, room for the expected count, and the index goes on from there
+ * as one filled id by id. Two orders with one id, wherever they are, leave
+ * the index empty. */
+static void built_at_once(void **state) {
+    (void)state;
+    enum { N = 200000 };
+    poa_order_rec *orders = calloc(N + 1, sizeof *orders);
+    assert_non_null(orders);
+    for (size_t k = 0; k < N; k++) {
+        uint64_t id = 20210000000000001ULL + k * 2;
+        orders[k].w[0] = (uint32_t)id;
+        orders[k].w[1] = (uint32_t)(id >> 32);
+    }
+    poa_id_index ix = {0};
+    assert_int_equal(poa_id_index_build(&ix, orders, N, N + 5000), 0);
+    assert_true(ix.count == N);
+    assert_true(ix.cap * 9 >= (N + 5000) * 10);
+    for (size_t k = 0; k < N; k++) {
+        assert_int_equal(poa_id_index_get(&ix, orders, 20210000000000001ULL + k * 2), k);
+        assert_int_equal(poa_id_index_get(&ix, orders, 20210000000000002ULL + k * 2),
+                         UINT32_MAX);
+    }
+    int inserted;
+    assert_int_equal(
+        poa_id_index_upsert(&ix, orders, 20210000000000001ULL + 8, &inserted), 4);
+    assert_int_equal(inserted, 0);
+    assert_int_equal(poa_id_index_upsert(&ix, orders, 7, &inserted), N);
+    assert_int_equal(inserted, 1);
+    poa_id_index_free(&ix);
+
+    /* The last order repeats one far back (another step of the build). */
+    uint64_t again = 20210000000000001ULL + 1000 * 2;
+    orders[N - 1].w[0] = (uint32_t)again;
+    orders[N - 1].w[1] = (uint32_t)(again >> 32);
+    assert_int_equal(poa_id_index_build(&ix, orders, N, N), 1);
+    assert_true(ix.count == 0 && ix.cap == 0);
+    assert_int_equal(poa_id_index_get(&ix, orders, again), UINT32_MAX);
+    /* Nothing to index: an empty index with room. */
+    assert_int_equal(poa_id_index_build(&ix, orders, 0, 100), 0);
+    assert_true(ix.count == 0 && ix.cap >= 100);
+    poa_id_index_free(&ix);
+    free(orders);
+}
+
 /* A slot keeps as many hash bits as the table's size leaves free. */
 static void tags_take_the_free_bits(void **state) {
     (void)state;
@@ -231,6 +276,7 @@ int main(void) {
         cmocka_unit_test(rebuilds_keep_every_position),
         cmocka_unit_test(reserve_sizes_once),
         cmocka_unit_test(tags_take_the_free_bits),
+        cmocka_unit_test(built_at_once),
         cmocka_unit_test(interned_strings_differing_anywhere),
         cmocka_unit_test(interned_in_steps_and_tagged),
     };

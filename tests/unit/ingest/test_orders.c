@@ -312,6 +312,72 @@ static void range_edges_and_codes(void **state) {
     unload(&f);
 }
 
+static void count_warning(const poa_error *w, void *payload) {
+    (void)w;
+    (*(int *)payload)++;
+}
+
+/* The first orders export is read without looking each order up as it
+ * comes (the id index is built at its end). An order that comes back after
+ * other orders is found then, and the export read again row by row: the
+ * case is exactly as reading it row by row gives, and the reader's warning
+ * (a CP1252 byte in a product line) is given once, though the file is
+ * opened three times (to rank it among the case's files, then twice to
+ * read it). A's second run of rows
+ * fills its ship date, carrier and tracking and adds SKU-C; its purchase
+ * date there (2026-03-30) is not A's, so the latest purchase stays C's. */
+static void an_order_coming_back_reads_row_by_row(void **state) {
+    (void)state;
+    char *dir = test_mkdtemp();
+    assert_non_null(dir);
+    test_write(dir, "orders.txt",
+               H "111-0000002-0000001\t2026-03-10\tShipped\tMerchant\tSKU-A\t2026-03-12\t"
+                 "\t\t\t\t\t\tK\xFC"
+                 "che\t\t\n"
+                 "111-0000002-0000002\t2026-03-10\tShipped\tMerchant\tSKU-B\t2026-03-12\t"
+                 "2026-03-11\t\t\t\t\t\tGarden\t\t\n"
+                 "111-0000002-0000001\t2026-03-30\tShipped\tMerchant\tSKU-C\t2026-03-20\t"
+                 "2026-03-13\t\t\t\tDPD\t15501234567890\tGarden\t\t\n"
+                 "111-0000002-0000001\t2026-03-30\tShipped\tMerchant\tSKU-A\t\t"
+                 "\t\t\t\t\t\t\t\t\n"
+                 "111-0000002-0000003\t2026-03-12\tShipped\tMerchant\tSKU-A\t2026-03-14\t"
+                 "\t\t\t\t\t\tGarden\t\t\n");
+    poa_data *data = test_load_data();
+    assert_non_null(data);
+    int warnings = 0;
+    poa_warner warner = {count_warning, &warnings};
+    poa_ingest_options io = {"Amazon.co.uk", NULL, 0, &warner};
+    poa_case *c = NULL;
+    poa_error e;
+    assert_int_equal(poa_case_load(&c, dir, data, &io, &e), POA_OK);
+    assert_int_equal(warnings, 1);
+    assert_int_equal(c->norders, 3);
+    assert_int_equal(c->nfiles, 1);
+    assert_int_equal(c->files[0].rows, 5);
+    assert_int_equal(c->files[0].duplicates, 2);
+    assert_int_equal(c->latest_purchase, day(2026, 3, 12));
+    poa_order a = order_by_id(c, "111-0000002-0000001");
+    assert_int_equal(a.purchase, day(2026, 3, 10));
+    assert_int_equal(a.latest_ship, day(2026, 3, 12));
+    assert_int_equal(a.ship, day(2026, 3, 13));
+    assert_string_equal(c->skus[a.sku], "SKU-A");
+    assert_string_equal(name_of(c->carriers, c->ncarriers, a.carrier), "DPD");
+    assert_int_equal(a.tracking, POA_TRACKING_VALID);
+    assert_string_equal(name_of(c->product_lines, c->nproduct_lines, a.product_line),
+                        "K\xc3\xbc"
+                        "che");
+    /* One further SKU, C, for A: once, and none for the others. */
+    assert_int_equal(c->norder_skus, 1);
+    assert_true(poa_case_order_at(c, c->order_skus[0].order).id == a.id);
+    assert_string_equal(c->skus[c->order_skus[0].sku], "SKU-C");
+    poa_order b = order_by_id(c, "111-0000002-0000002");
+    assert_int_equal(b.ship, day(2026, 3, 11));
+    poa_case_free(c);
+    poa_data_free(data);
+    test_rmtree(dir);
+    free(dir);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(fields_read_back_packed_or_spilled),
@@ -320,6 +386,7 @@ int main(void) {
         cmocka_unit_test(later_rows_fill_a_spilled_order),
         cmocka_unit_test(purchase_beyond_2149_spills),
         cmocka_unit_test(range_edges_and_codes),
+        cmocka_unit_test(an_order_coming_back_reads_row_by_row),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
