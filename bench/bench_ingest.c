@@ -209,11 +209,17 @@ int main(int argc, char **argv) {
     if (system(cmd) != 0) { /* warm the page cache */
         return 1;
     }
-    t0 = now();
-    if (system(cmd) != 0) {
-        return 1;
+    /* Best of three, as poagen analyze below: one run of either can be
+     * slowed by whatever else the machine is doing. */
+    double t_wc = 0;
+    for (int run = 0; run < 3; run++) {
+        t0 = now();
+        if (system(cmd) != 0) {
+            return 1;
+        }
+        double t = now() - t0;
+        t_wc = run == 0 || t < t_wc ? t : t_wc;
     }
-    double t_wc = now() - t0;
 
     poa_data *d;
     poa_error e;
@@ -245,7 +251,7 @@ int main(int argc, char **argv) {
     printf(
         "orders: %zu distinct, %zu extra SKUs, %zu feedback, %zu claims, %zu returns\n",
         c->norders, c->norder_skus, c->nfeedback, c->nclaims, c->nreturns);
-    printf("wc -l:            %.2f s  %.0f MB/s\n", t_wc, mb / t_wc);
+    printf("wc -l:            %.2f s  %.0f MB/s, best of 3\n", t_wc, mb / t_wc);
     printf("ingest:           %.2f s  %.0f MB/s\n", t_load, mb / t_load);
     printf("ingest + metrics: %.2f s  %.0f MB/s  (%.2f of wc -l)\n", t_all, mb / t_all,
            t_wc / t_all);
