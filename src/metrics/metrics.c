@@ -52,49 +52,8 @@ static inline int in_channel(uint8_t channel, const char *ch) {
     return slot == CH_ALL || channel == slot;
 }
 
-static int in_window(int32_t day, int32_t from, int32_t to) {
-    return day != POA_NO_DAY && day >= from && day <= to;
-}
-
-int poa_order_late(const poa_order *o, int32_t as_of) {
-    if (o->latest_ship == POA_NO_DAY || o->latest_ship > as_of) {
-        return -1;
-    }
-    if (o->ship != POA_NO_DAY && o->ship <= as_of) {
-        /* Judged by calendar day: confirmed on a later day than due. */
-        return o->ship > o->latest_ship;
-    }
-    /* Unconfirmed: late (overdue) once its latest ship day has passed. */
-    return o->latest_ship < as_of ? 1 : -1;
-}
-
-int poa_order_delivery_late(const poa_order *o, int32_t as_of) {
-    if (o->channel != POA_CH_MFN || o->tracking == POA_TRACKING_NONE ||
-        o->status == POA_ORDER_CANCELLED || o->promised_delivery == POA_NO_DAY) {
-        return -1;
-    }
-    int delivered = o->delivery != POA_NO_DAY && o->delivery <= as_of;
-    if (!delivered && o->promised_delivery >= as_of) {
-        return -1; /* can still arrive on time */
-    }
-    return !(delivered && o->delivery <= o->promised_delivery);
-}
-
 int poa_order_in_channel(const poa_order *o, const char *channel) {
     return in_channel(o->channel, channel);
-}
-
-int poa_order_lsr_verdict(const poa_order *o, int32_t from, int32_t to, int32_t as_of) {
-    if (o->channel != POA_CH_MFN || o->status == POA_ORDER_CANCELLED ||
-        !in_window(o->latest_ship, from, to)) {
-        return -1;
-    }
-    return poa_order_late(o, as_of);
-}
-
-int poa_order_otdr_verdict(const poa_order *o, int32_t from, int32_t to, int32_t as_of) {
-    return in_window(o->promised_delivery, from, to) ? poa_order_delivery_late(o, as_of)
-                                                     : -1;
 }
 
 int poa_cancel_buyer_requested(const poa_case *c, const poa_order *o) {
@@ -184,7 +143,7 @@ static int verdict(const ctx *x, int kind, const poa_order *o, size_t i, int32_t
                    int32_t to) {
     int32_t day;
     int code = order_code(x, kind, 0, o, i, &day);
-    return code < 0 || !in_window(day, from, to) ? -1 : code_counts(kind, code);
+    return code < 0 || !poa_day_in_window(day, from, to) ? -1 : code_counts(kind, code);
 }
 
 /* A return request against the RDR window: by request date; dissatisfied
@@ -192,7 +151,7 @@ static int verdict(const ctx *x, int kind, const poa_order *o, size_t i, int32_t
  * 48 h (date-only values: answered by the request day + 2). */
 static int return_verdict(const ctx *x, size_t i, int32_t from, int32_t to, tally *t) {
     const poa_return *r = &x->c->returns[i];
-    if (!in_window(r->request, from, to) || r->request > x->as_of) {
+    if (!poa_day_in_window(r->request, from, to) || r->request > x->as_of) {
         return -1;
     }
     int32_t due = r->request + 2;
