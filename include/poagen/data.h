@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "poagen/arena.h"
+#include "poagen/date.h"
 #include "poagen/error.h"
 
 #define POA_LANGS "en nl sv es da zh"
@@ -180,8 +181,56 @@ void poa_header_normalise(const char *s, size_t n, char *out, size_t cap);
 
 /* Is day a business day of marketplace m (NULL: Mon-Fri)? */
 int poa_business_day(const poa_marketplace *m, int day);
-/* Business days after `from` up to and including `to` (0 when to <= from). */
+/* Business days after `from` up to and including `to` (0 when to <= from),
+ * counted over POA_BUSINESS_DAYS_SPAN days at most. */
 int poa_business_days_between(const poa_marketplace *m, int from, int to);
+#define POA_BUSINESS_DAYS_SPAN 3660 /* a decade: bounds a corrupt date */
+/* The business days of marketplace m over the days first..last, looked
+ * up instead of worked out: stages that ask about millions of orders ask
+ * about a few hundred distinct days. Days outside the span (and every day
+ * when the table could not be made) are worked out as by the functions
+ * above, so the answers are always theirs. */
+typedef struct {
+    const poa_marketplace *m;
+    int first, last; /* the span the table covers; empty when first > last */
+    /* Per day of the span: its weekday, plus 8 when it is a business day. */
+    unsigned char *day;
+    /* before[k]: business days from first up to first + k - 1. */
+    int *before;
+} poa_calendar;
+
+/* A span longer than this is not tabled (its days are worked out). */
+#define POA_CALENDAR_MAX_DAYS 65536
+
+void poa_calendar_init(poa_calendar *cal, const poa_marketplace *m, int first, int last);
+void poa_calendar_free(poa_calendar *cal);
+
+static inline int poa_calendar_has(const poa_calendar *cal, int day) {
+    return day >= cal->first && day <= cal->last;
+}
+
+/* As poa_day_weekday. */
+static inline int poa_calendar_weekday(const poa_calendar *cal, int day) {
+    return poa_calendar_has(cal, day) ? cal->day[day - cal->first] & 7
+                                      : poa_day_weekday(day);
+}
+
+/* As poa_business_day. */
+static inline int poa_calendar_business_day(const poa_calendar *cal, int day) {
+    return poa_calendar_has(cal, day) ? cal->day[day - cal->first] >> 3
+                                      : poa_business_day(cal->m, day);
+}
+
+/* As poa_business_days_between. */
+static inline int poa_calendar_business_days_between(const poa_calendar *cal, int from,
+                                                     int to) {
+    if (poa_calendar_has(cal, from) && poa_calendar_has(cal, to) && to > from &&
+        to - from <= POA_BUSINESS_DAYS_SPAN) {
+        return cal->before[to - cal->first + 1] - cal->before[from - cal->first + 1];
+    }
+    return poa_business_days_between(cal->m, from, to);
+}
+
 /* UTC offset in minutes at a given UTC day (DST rules of m). */
 int poa_marketplace_offset(const poa_marketplace *m, int utc_day);
 

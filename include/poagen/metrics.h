@@ -83,16 +83,44 @@ void poa_metrics_free(poa_metrics *m);
 const poa_metric *poa_metrics_find(const poa_metrics *m, const char *id,
                                    const char *channel, int window_days);
 
+/* Is a day (POA_NO_DAY: none) within from..to? */
+static inline int poa_day_in_window(int32_t day, int32_t from, int32_t to) {
+    return day != POA_NO_DAY && day >= from && day <= to;
+}
+
+/* The per-order tests below are inline: every stage asks them of each of
+ * millions of orders. */
+
 /* Is an order late for LSR as of day D? 1 late, 0 on time, -1 not
  * judgeable (no latest ship date, or not yet due). */
-int poa_order_late(const poa_order *o, int32_t as_of);
+static inline int poa_order_late(const poa_order *o, int32_t as_of) {
+    if (o->latest_ship == POA_NO_DAY || o->latest_ship > as_of) {
+        return -1;
+    }
+    if (o->ship != POA_NO_DAY && o->ship <= as_of) {
+        /* Judged by calendar day: confirmed on a later day than due. */
+        return o->ship > o->latest_ship;
+    }
+    /* Unconfirmed: late (overdue) once its latest ship day has passed. */
+    return o->latest_ship < as_of ? 1 : -1;
+}
 
 /* Is a shipment late for OTDR as of day D? 1 late (delivered after its
  * promised day, or still undelivered once that day has passed), 0 on
  * time, -1 outside the metric (not a tracked, seller-fulfilled, live
  * order with a promised day) or still able to arrive on time. The window
  * (by promised day) is the caller's to test. */
-int poa_order_delivery_late(const poa_order *o, int32_t as_of);
+static inline int poa_order_delivery_late(const poa_order *o, int32_t as_of) {
+    if (o->channel != POA_CH_MFN || o->tracking == POA_TRACKING_NONE ||
+        o->status == POA_ORDER_CANCELLED || o->promised_delivery == POA_NO_DAY) {
+        return -1;
+    }
+    int delivered = o->delivery != POA_NO_DAY && o->delivery <= as_of;
+    if (!delivered && o->promised_delivery >= as_of) {
+        return -1; /* can still arrive on time */
+    }
+    return !(delivered && o->delivery <= o->promised_delivery);
+}
 
 /* Does an order belong to a result's channel ("all", "mfn", "afn")? */
 int poa_order_in_channel(const poa_order *o, const char *channel);
@@ -103,8 +131,20 @@ int poa_order_in_channel(const poa_order *o, const char *channel);
  * yet judgeable; for OTDR: promised day outside the window, or as
  * poa_order_delivery_late). Diagnose and the report count with these so
  * their figures add up to the metric's. */
-int poa_order_lsr_verdict(const poa_order *o, int32_t from, int32_t to, int32_t as_of);
-int poa_order_otdr_verdict(const poa_order *o, int32_t from, int32_t to, int32_t as_of);
+static inline int poa_order_lsr_verdict(const poa_order *o, int32_t from, int32_t to,
+                                        int32_t as_of) {
+    if (o->channel != POA_CH_MFN || o->status == POA_ORDER_CANCELLED ||
+        !poa_day_in_window(o->latest_ship, from, to)) {
+        return -1;
+    }
+    return poa_order_late(o, as_of);
+}
+static inline int poa_order_otdr_verdict(const poa_order *o, int32_t from, int32_t to,
+                                         int32_t as_of) {
+    return poa_day_in_window(o->promised_delivery, from, to)
+               ? poa_order_delivery_late(o, as_of)
+               : -1;
+}
 
 /* Does a figure differ from the report's rate beyond rounding: further
  * than half a unit of the last digit of the shortest decimal that reads

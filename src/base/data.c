@@ -582,13 +582,47 @@ int poa_business_day(const poa_marketplace *m, int day) {
 
 int poa_business_days_between(const poa_marketplace *m, int from, int to) {
     int n = 0;
-    if (to - from > 3660) {
-        to = from + 3660; /* a decade is enough; bounds a corrupt date */
+    if (to - from > POA_BUSINESS_DAYS_SPAN) {
+        to = from + POA_BUSINESS_DAYS_SPAN;
     }
     for (int d = from + 1; d <= to; d++) {
         n += poa_business_day(m, d);
     }
     return n;
+}
+
+void poa_calendar_init(poa_calendar *cal, const poa_marketplace *m, int first, int last) {
+    memset(cal, 0, sizeof *cal);
+    cal->m = m;
+    cal->first = 1;
+    cal->last = 0;
+    if (last < first || (long long)last - first >= POA_CALENDAR_MAX_DAYS) {
+        return;
+    }
+    size_t n = (size_t)(last - first) + 1;
+    cal->day = malloc(n);
+    cal->before = malloc((n + 1) * sizeof *cal->before);
+    if (!cal->day || !cal->before) {
+        poa_calendar_free(cal);
+        return;
+    }
+    cal->before[0] = 0;
+    for (size_t k = 0; k < n; k++) {
+        int day = first + (int)k, business = poa_business_day(m, day);
+        cal->day[k] = (unsigned char)(poa_day_weekday(day) | business << 3);
+        cal->before[k + 1] = cal->before[k] + business;
+    }
+    cal->first = first;
+    cal->last = last;
+}
+
+void poa_calendar_free(poa_calendar *cal) {
+    free(cal->day);
+    free(cal->before);
+    cal->day = NULL;
+    cal->before = NULL;
+    cal->first = 1;
+    cal->last = 0;
 }
 
 static int nth_sunday(int y, int month, int n) {

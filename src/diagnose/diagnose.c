@@ -372,18 +372,18 @@ static long top_index(const long long *v, size_t n) {
  * before one, so a confirmation that missed the due day waited over the
  * weekend or holiday (due Friday, confirmed Monday is the typical case).
  * *holiday is set when that day is a holiday rather than a weekend day. */
-static int offday_order(const poa_marketplace *mp, int32_t purchase, int32_t latest_ship,
+static int offday_order(const poa_calendar *cal, int32_t purchase, int32_t latest_ship,
                         int *holiday) {
     int32_t days[2] = {purchase,
                        latest_ship != POA_NO_DAY ? latest_ship + 1 : purchase + 1};
     int off = 0;
     *holiday = 0;
     for (int i = 0; i < 2; i++) {
-        if (poa_business_day(mp, days[i])) {
+        if (poa_calendar_business_day(cal, days[i])) {
             continue;
         }
-        int wd = poa_day_weekday(days[i]);
-        int weekend = mp ? mp->weekend[wd] : wd >= 5;
+        int wd = poa_calendar_weekday(cal, days[i]);
+        int weekend = cal->m ? cal->m->weekend[wd] : wd >= 5;
         *holiday |= !weekend;
         off = 1;
     }
@@ -438,6 +438,11 @@ static void lsr_drivers(const poa_case *c, const poa_data *d, const poa_metric *
     long long *by_line = calloc(nl, sizeof *by_line);
     long long *late_carrier = calloc(nc, sizeof *late_carrier);
     long long *all_carrier = calloc(nc, sizeof *all_carrier);
+    /* Orders due in the window were bought a few months before it at most:
+     * their days are looked up (any others are worked out). */
+    poa_calendar cal;
+    poa_calendar_init(&cal, c->marketplace, m->from - 130, m->to + 10);
+    long long weekend_all = 0;
     for (size_t i = 0; i < c->norders; i++) {
         const poa_order ord = poa_case_order_at(c, i), *o = &ord;
         int is_late = poa_order_lsr_verdict(o, m->from, m->to, as_of);
@@ -447,12 +452,14 @@ static void lsr_drivers(const poa_case *c, const poa_data *d, const poa_metric *
         judged++;
         int holiday = 0;
         int off = o->purchase != POA_NO_DAY &&
-                  offday_order(c->marketplace, o->purchase, o->latest_ship, &holiday);
+                  offday_order(&cal, o->purchase, o->latest_ship, &holiday);
         offday_all += off;
         int handling =
             o->purchase == POA_NO_DAY
                 ? 0
-                : poa_business_days_between(c->marketplace, o->purchase, o->latest_ship);
+                : poa_calendar_business_days_between(&cal, o->purchase, o->latest_ship);
+        int wd = o->purchase != POA_NO_DAY ? poa_calendar_weekday(&cal, o->purchase) : -1;
+        weekend_all += wd >= 4; /* placed Friday to Sunday */
         int bucket = handling < 0 ? 0 : handling > 3 ? 3 : handling;
         if (all_carrier && o->carrier != 0xFFFF && o->carrier < c->ncarriers) {
             all_carrier[o->carrier]++;
@@ -464,10 +471,9 @@ static void lsr_drivers(const poa_case *c, const poa_data *d, const poa_metric *
         }
         late++;
         late_h[bucket]++;
-        if (o->purchase != POA_NO_DAY) {
-            int wd = poa_day_weekday(o->purchase);
+        if (wd >= 0) {
             by_weekday[wd]++;
-            weekend_late += wd >= 4; /* placed Friday to Sunday */
+            weekend_late += wd >= 4;
         }
         offday_late += off;
         holiday_late += off && holiday;
@@ -513,20 +519,7 @@ static void lsr_drivers(const poa_case *c, const poa_data *d, const poa_metric *
      * order: clustering, not just the calendar's share of such days. */
     double base = ratio(offday_all, judged);
     put(f, "offday_lift", base > 0 ? ratio(offday_late, late) / base : 0, 0);
-    double wbase = 0;
-    {
-        long long weekend_all = 0;
-        for (size_t i = 0; i < c->norders; i++) {
-            const poa_order ord = poa_case_order_at(c, i), *o = &ord;
-            if (o->channel == POA_CH_MFN && o->status != POA_ORDER_CANCELLED &&
-                o->latest_ship != POA_NO_DAY && o->latest_ship >= m->from &&
-                o->latest_ship <= m->to && o->purchase != POA_NO_DAY &&
-                poa_order_late(o, as_of) >= 0) {
-                weekend_all += poa_day_weekday(o->purchase) >= 4;
-            }
-        }
-        wbase = ratio(weekend_all, judged);
-    }
+    double wbase = ratio(weekend_all, judged);
     put(f, "weekend_lift", wbase > 0 ? ratio(weekend_late, late) / wbase : 0, 0);
     put(f, "late_confirmation", (double)confirm_late, 1);
     put(f, "late_confirmation_share", ratio(confirm_late, late), 0);
@@ -551,6 +544,7 @@ static void lsr_drivers(const poa_case *c, const poa_data *d, const poa_metric *
         put(f, "top_line_share", ratio(by_line[t], late), 0);
     }
     put_top_carrier(f, c, late_carrier, all_carrier, late, 0);
+    poa_calendar_free(&cal);
     free(by_sku);
     free(by_line);
     free(late_carrier);
@@ -953,6 +947,8 @@ static void rdr_drivers(const poa_case *c, const poa_metric *m, poa_figures *f) 
 static void lsr_what_if_handling(const poa_case *c, const poa_metric *m, int32_t as_of,
                                  int days, poa_what_if *w) {
     long long num = 0, den = 0;
+    poa_calendar cal;
+    poa_calendar_init(&cal, c->marketplace, m->from - 130, m->to + 10);
     for (size_t i = 0; i < c->norders; i++) {
         const poa_order ord = poa_case_order_at(c, i), *o = &ord;
         if (o->channel != POA_CH_MFN || o->status == POA_ORDER_CANCELLED ||
@@ -961,12 +957,12 @@ static void lsr_what_if_handling(const poa_case *c, const poa_metric *m, int32_t
         }
         poa_order moved = *o;
         int handling =
-            poa_business_days_between(c->marketplace, o->purchase, o->latest_ship);
+            poa_calendar_business_days_between(&cal, o->purchase, o->latest_ship);
         if (o->purchase != POA_NO_DAY && handling < days) {
             int32_t day = o->purchase;
             for (int k = 0; k < days;) {
                 day++;
-                k += poa_business_day(c->marketplace, day);
+                k += poa_calendar_business_day(&cal, day);
             }
             moved.latest_ship = day;
         }
@@ -980,6 +976,7 @@ static void lsr_what_if_handling(const poa_case *c, const poa_metric *m, int32_t
         den++;
         num += late;
     }
+    poa_calendar_free(&cal);
     poa_diagnose__what_if_done(w, m, NULL, num, den);
 }
 

@@ -21,16 +21,18 @@ void poa_diagnose__what_if_done(poa_what_if *w, const poa_metric *m, const char 
     w->rate_after = den ? (double)num / (double)den : 0;
 }
 
-static int weekend_day(const poa_marketplace *mp, int32_t day) {
-    if (!mp) {
-        return poa_day_weekday(day) >= 5;
-    }
-    return mp->weekend[poa_day_weekday(day)] != 0;
+static int weekend_day(const poa_calendar *cal, int32_t day) {
+    int wd = poa_calendar_weekday(cal, day);
+    return cal->m ? cal->m->weekend[wd] != 0 : wd >= 5;
 }
 
 void poa_what_if_weekend_dispatch(const poa_case *c, const poa_metric *m, int32_t as_of,
                                   poa_what_if *w) {
     long long num = 0, den = 0;
+    /* Late confirmations of the window's orders fall in the months after
+     * it: their days are looked up (any others are worked out). */
+    poa_calendar cal;
+    poa_calendar_init(&cal, c->marketplace, m->from, m->to + 130);
     for (size_t i = 0; i < c->norders; i++) {
         const poa_order ord = poa_case_order_at(c, i), *o = &ord;
         int late = poa_order_lsr_verdict(o, m->from, m->to, as_of);
@@ -41,12 +43,13 @@ void poa_what_if_weekend_dispatch(const poa_case *c, const poa_metric *m, int32_
         if (late && o->ship != POA_NO_DAY && o->ship <= as_of) {
             int32_t saved = 0;
             for (int32_t d = o->latest_ship + 1; d <= o->ship; d++) {
-                saved += weekend_day(c->marketplace, d);
+                saved += weekend_day(&cal, d);
             }
             late = o->ship - saved > o->latest_ship;
         }
         num += late;
     }
+    poa_calendar_free(&cal);
     poa_diagnose__what_if_done(w, m, "weekend_dispatch", num, den);
 }
 

@@ -52,49 +52,8 @@ static inline int in_channel(uint8_t channel, const char *ch) {
     return slot == CH_ALL || channel == slot;
 }
 
-static int in_window(int32_t day, int32_t from, int32_t to) {
-    return day != POA_NO_DAY && day >= from && day <= to;
-}
-
-int poa_order_late(const poa_order *o, int32_t as_of) {
-    if (o->latest_ship == POA_NO_DAY || o->latest_ship > as_of) {
-        return -1;
-    }
-    if (o->ship != POA_NO_DAY && o->ship <= as_of) {
-        /* Judged by calendar day: confirmed on a later day than due. */
-        return o->ship > o->latest_ship;
-    }
-    /* Unconfirmed: late (overdue) once its latest ship day has passed. */
-    return o->latest_ship < as_of ? 1 : -1;
-}
-
-int poa_order_delivery_late(const poa_order *o, int32_t as_of) {
-    if (o->channel != POA_CH_MFN || o->tracking == POA_TRACKING_NONE ||
-        o->status == POA_ORDER_CANCELLED || o->promised_delivery == POA_NO_DAY) {
-        return -1;
-    }
-    int delivered = o->delivery != POA_NO_DAY && o->delivery <= as_of;
-    if (!delivered && o->promised_delivery >= as_of) {
-        return -1; /* can still arrive on time */
-    }
-    return !(delivered && o->delivery <= o->promised_delivery);
-}
-
 int poa_order_in_channel(const poa_order *o, const char *channel) {
     return in_channel(o->channel, channel);
-}
-
-int poa_order_lsr_verdict(const poa_order *o, int32_t from, int32_t to, int32_t as_of) {
-    if (o->channel != POA_CH_MFN || o->status == POA_ORDER_CANCELLED ||
-        !in_window(o->latest_ship, from, to)) {
-        return -1;
-    }
-    return poa_order_late(o, as_of);
-}
-
-int poa_order_otdr_verdict(const poa_order *o, int32_t from, int32_t to, int32_t as_of) {
-    return in_window(o->promised_delivery, from, to) ? poa_order_delivery_late(o, as_of)
-                                                     : -1;
 }
 
 int poa_cancel_buyer_requested(const poa_case *c, const poa_order *o) {
@@ -109,69 +68,82 @@ int poa_cancel_buyer_requested(const poa_case *c, const poa_order *o) {
            strcmp(c->cancel_reasons[o->cancel_reason], "BuyerCanceled") == 0;
 }
 
-/* One order against one metric's window: -1 outside the denominator, 0 in
- * it, 1 a defect (or, for VTR and OTDR, a success). t may be NULL. */
-static int verdict(const ctx *x, int kind, const poa_order *o, size_t i, int32_t from,
-                   int32_t to, int immature_days, tally *t) {
+/* What an order adds to a metric as of D, whatever the window (the same
+ * for every window of the metric, so it is worked out once): bit C_NUM
+ * when it counts in the numerator (a defect, or for VTR and OTDR a
+ * success), plus the kind's detail bits. ODR keeps the order's D_* bits
+ * and C_YOUNG instead. */
+enum { C_NUM = 1, C_DETAIL = 2, C_YOUNG = 16, NCODES = 32 };
+
+static int code_counts(int kind, int code) {
+    return kind == K_ODR ? (code & (D_FB | D_CLAIM | D_CB)) != 0 : code & C_NUM;
+}
+
+/* The order's code for this kind of metric, or -1 when it is in no
+ * window's denominator; *day gets the day that puts it in a window. */
+static POA_HOT_INLINE int order_code(const ctx *x, int kind, int immature_days,
+                                     const poa_order *o, size_t i, int32_t *day) {
     switch (kind) {
-    case K_ODR: {
+    case K_ODR:
         /* Order-correlated: by purchase date, whatever the channel. */
-        if (!in_window(o->purchase, from, to)) {
+        *day = o->purchase;
+        if (o->purchase == POA_NO_DAY) {
             return -1;
         }
-        unsigned char b = x->defect[i];
-        if (t) {
-            t->neg_fb += (b & D_FB) != 0;
-            t->claims += (b & D_ANY_CLAIM) != 0;
-            t->defect_claims += (b & D_CLAIM) != 0;
-            t->chargebacks += (b & D_CB) != 0;
-            if (immature_days > 0 && o->purchase > x->as_of - immature_days) {
-                t->young++;
-                if (t->youngest == POA_NO_DAY || o->purchase > t->youngest) {
-                    t->youngest = o->purchase;
-                }
-            }
-        }
-        return (b & (D_FB | D_CLAIM | D_CB)) != 0;
-    }
+        return x->defect[i] |
+               (immature_days > 0 && o->purchase > x->as_of - immature_days ? C_YOUNG
+                                                                            : 0);
     case K_CR:
-        if (o->channel != POA_CH_MFN || !in_window(o->purchase, from, to)) {
+        *day = o->purchase;
+        if (o->channel != POA_CH_MFN || o->purchase == POA_NO_DAY) {
             return -1;
         }
         if (o->status != POA_ORDER_CANCELLED || poa_cancel_buyer_requested(x->c, o)) {
             return 0;
         }
-        if (t && o->cancelled_by == POA_BY_NONE && o->cancel_reason == 0xFFFF) {
-            t->unattributed++;
-        }
-        return 1;
+        /* Nobody named: counted as the seller's, flagged. */
+        return C_NUM |
+               (o->cancelled_by == POA_BY_NONE && o->cancel_reason == 0xFFFF ? C_DETAIL
+                                                                             : 0);
     case K_LSR: {
-        if (t && o->channel == POA_CH_MFN && o->status != POA_ORDER_CANCELLED &&
+        *day = o->latest_ship;
+        if (o->channel != POA_CH_MFN || o->status == POA_ORDER_CANCELLED ||
             o->latest_ship == POA_NO_DAY) {
-            t->no_date++;
-        }
-        int late = poa_order_lsr_verdict(o, from, to, x->as_of);
-        if (late > 0 && t && (o->ship == POA_NO_DAY || o->ship > x->as_of)) {
-            t->overdue++;
-        }
-        return late;
-    }
-    case K_VTR:
-        if (o->channel != POA_CH_MFN || !in_window(o->ship, from, to)) {
             return -1;
         }
-        if (t) {
-            t->unknown_carrier += o->tracking == POA_TRACKING_UNKNOWN_CARRIER;
+        int late = poa_order_late(o, x->as_of);
+        if (late <= 0) {
+            return late;
         }
-        return o->tracking == POA_TRACKING_VALID ||
-               o->tracking == POA_TRACKING_UNKNOWN_CARRIER;
+        /* Overdue: still unconfirmed as of D. */
+        return C_NUM | (o->ship == POA_NO_DAY || o->ship > x->as_of ? C_DETAIL : 0);
+    }
+    case K_VTR:
+        *day = o->ship;
+        if (o->channel != POA_CH_MFN || o->ship == POA_NO_DAY) {
+            return -1;
+        }
+        /* An unknown carrier's number counts as valid, flagged. */
+        return o->tracking == POA_TRACKING_VALID             ? C_NUM
+               : o->tracking == POA_TRACKING_UNKNOWN_CARRIER ? C_NUM | C_DETAIL
+                                                             : 0;
     case K_OTDR: {
-        int late = poa_order_otdr_verdict(o, from, to, x->as_of);
-        return late < 0 ? -1 : !late;
+        *day = o->promised_delivery;
+        int late = poa_order_delivery_late(o, x->as_of);
+        return late < 0 ? -1 : late ? 0 : C_NUM;
     }
     default:
         return -1;
     }
+}
+
+/* One order against one metric's window from..to: -1 outside the
+ * denominator, 0 in it, 1 a defect (or, for VTR and OTDR, a success). */
+static int verdict(const ctx *x, int kind, const poa_order *o, size_t i, int32_t from,
+                   int32_t to) {
+    int32_t day;
+    int code = order_code(x, kind, 0, o, i, &day);
+    return code < 0 || !poa_day_in_window(day, from, to) ? -1 : code_counts(kind, code);
 }
 
 /* A return request against the RDR window: by request date; dissatisfied
@@ -179,7 +151,7 @@ static int verdict(const ctx *x, int kind, const poa_order *o, size_t i, int32_t
  * 48 h (date-only values: answered by the request day + 2). */
 static int return_verdict(const ctx *x, size_t i, int32_t from, int32_t to, tally *t) {
     const poa_return *r = &x->c->returns[i];
-    if (!in_window(r->request, from, to) || r->request > x->as_of) {
+    if (!poa_day_in_window(r->request, from, to) || r->request > x->as_of) {
         return -1;
     }
     int32_t due = r->request + 2;
@@ -245,11 +217,13 @@ typedef struct {
 } target;
 
 /* One metric definition through the shared pass: its target, channels and
- * windows, then its tallies. Window w is t[w * per], the one before it
- * (for the trend; not for totals only) t[w * per + 1]; each is counted for
- * every channel at once into t[][ch] (indexed by poa_channel, CH_ALL the
- * sum of them). Window 0 is also counted per SKU and product line into pk
- * when pk.num is set. */
+ * windows, then its counts. Window w is from[w * per]..to[w * per], the
+ * one before it (for the trend; not for totals only) the next. Orders are
+ * counted per window, channel slot (poa_channel) and code (order_code), so
+ * an order's outcome is worked out once, not once per window: count_plans
+ * turns the counts into tallies, t[w][ch] (CH_ALL the sum of the slots).
+ * Window 0 is also counted per SKU and product line into pk when pk.num is
+ * set. */
 enum { MAXW = sizeof((poa_metric_def *)0)->windows / sizeof(int) };
 typedef struct {
     const poa_metric_def *def;
@@ -259,6 +233,10 @@ typedef struct {
     size_t nch, nw, per;
     int32_t from[2 * MAXW], to[2 * MAXW];
     int32_t lo, hi; /* the days all windows cover, set by count_plans */
+    /* Orders per window, slot and code: 32 bits, as for pk. */
+    uint32_t n[2 * MAXW][CH_ALL][NCODES];
+    int32_t youngest[2 * MAXW][CH_ALL]; /* ODR: the latest young purchase */
+    long long no_date[CH_ALL];          /* LSR: no latest ship day, any window */
     tally t[2 * MAXW][NCH];
     per_key pk;
 } plan;
@@ -277,23 +255,38 @@ static POA_HOT_INLINE int32_t window_day(int kind, const poa_order *o) {
     }
 }
 
-static POA_HOT_INLINE void count_order(const ctx *x, plan *p, const poa_order *o,
-                                       size_t i) {
+/* kind is the plan's, passed as a constant so that each kind gets its own
+ * copy of this with the other kinds' tests gone. */
+static POA_HOT_INLINE void count_order(const ctx *x, plan *p, int kind,
+                                       const poa_order *o, size_t i) {
+    int slot = o->channel < CH_ALL ? o->channel : POA_CH_UNKNOWN;
     /* Most orders of a long export fall outside every window: one test
-     * spares them the verdicts. LSR still counts orders without a latest
-     * ship date, whatever the window. */
-    int32_t day = window_day(p->kind, o);
-    if (day == POA_NO_DAY ? p->kind != K_LSR : day < p->lo || day > p->hi) {
+     * spares them the verdict. LSR still counts the seller's live orders
+     * without a latest ship day, whatever the window. */
+    int32_t day = window_day(kind, o);
+    if (day == POA_NO_DAY || day < p->lo || day > p->hi) {
+        if (kind == K_LSR && day == POA_NO_DAY && o->channel == POA_CH_MFN &&
+            o->status != POA_ORDER_CANCELLED) {
+            p->no_date[slot]++;
+        }
+        return;
+    }
+    int code = order_code(x, kind, p->def->immature_days, o, i, &day);
+    if (code < 0) {
         return;
     }
     const poa_case *c = x->c;
     per_key *pk = &p->pk;
     for (size_t w = 0; w < p->nw * p->per; w++) {
-        tally *u = &p->t[w][o->channel < CH_ALL ? o->channel : POA_CH_UNKNOWN];
-        int v = verdict(x, p->kind, o, i, p->from[w], p->to[w], p->def->immature_days, u);
-        u->den += v >= 0;
-        u->num += v > 0;
-        if (w == 0 && pk->num && v >= 0 && in_channel(o->channel, pk->channel)) {
+        if (day < p->from[w] || day > p->to[w]) {
+            continue;
+        }
+        p->n[w][slot][code]++;
+        if ((code & C_YOUNG) && day > p->youngest[w][slot]) {
+            p->youngest[w][slot] = day;
+        }
+        if (w == 0 && pk->num && in_channel(o->channel, pk->channel)) {
+            int v = code_counts(kind, code);
             if (o->sku != UINT32_MAX && o->sku < c->nskus) {
                 pk->den[o->sku]++;
                 pk->num[o->sku] += v;
@@ -306,6 +299,41 @@ static POA_HOT_INLINE void count_order(const ctx *x, plan *p, const poa_order *o
     }
 }
 
+/* A window's tally on one slot from its counts per code. */
+static void tally_codes(const plan *p, size_t w, int slot, tally *t) {
+    for (int code = 0; code < NCODES; code++) {
+        long long n = p->n[w][slot][code];
+        if (n == 0) {
+            continue;
+        }
+        t->den += n;
+        t->num += code_counts(p->kind, code) ? n : 0;
+        int detail = (code & C_DETAIL) != 0;
+        switch (p->kind) {
+        case K_ODR:
+            t->neg_fb += (code & D_FB) ? n : 0;
+            t->claims += (code & D_ANY_CLAIM) ? n : 0;
+            t->defect_claims += (code & D_CLAIM) ? n : 0;
+            t->chargebacks += (code & D_CB) ? n : 0;
+            t->young += (code & C_YOUNG) ? n : 0;
+            break;
+        case K_CR:
+            t->unattributed += detail ? n : 0;
+            break;
+        case K_LSR:
+            t->overdue += detail ? n : 0;
+            break;
+        case K_VTR:
+            t->unknown_carrier += detail ? n : 0;
+            break;
+        default:
+            break;
+        }
+    }
+    t->youngest = t->young > 0 ? p->youngest[w][slot] : POA_NO_DAY;
+    t->no_date = p->no_date[slot];
+}
+
 /* Every plan in one pass over the orders (returns for RDR): a case of
  * millions of orders is read and unpacked once, not once per metric,
  * window and channel. */
@@ -316,10 +344,15 @@ static void count_plans(const ctx *x, plan *plans, size_t n) {
         size_t nw = p->nw * p->per;
         p->lo = INT32_MAX;
         p->hi = INT32_MIN;
+        memset(p->n, 0, sizeof p->n);
+        memset(p->no_date, 0, sizeof p->no_date);
         for (size_t w = 0; w < nw; w++) {
             for (int ch = 0; ch < NCH; ch++) {
                 memset(&p->t[w][ch], 0, sizeof p->t[w][ch]);
                 p->t[w][ch].youngest = POA_NO_DAY;
+            }
+            for (int ch = 0; ch < CH_ALL; ch++) {
+                p->youngest[w][ch] = INT32_MIN;
             }
             p->lo = p->from[w] < p->lo ? p->from[w] : p->lo;
             p->hi = p->to[w] > p->hi ? p->to[w] : p->hi;
@@ -342,15 +375,60 @@ static void count_plans(const ctx *x, plan *plans, size_t n) {
     for (size_t i = 0; any_orders && i < c->norders; i++) {
         const poa_order o = poa_case_order_at(c, i);
         for (size_t k = 0; k < n; k++) {
-            if (plans[k].kind != K_RDR && plans[k].kind != K_NONE) {
-                count_order(x, &plans[k], &o, i);
+            plan *p = &plans[k];
+            switch (p->kind) {
+            case K_ODR:
+                count_order(x, p, K_ODR, &o, i);
+                break;
+            case K_CR:
+                count_order(x, p, K_CR, &o, i);
+                break;
+            case K_LSR:
+                count_order(x, p, K_LSR, &o, i);
+                break;
+            case K_VTR:
+                count_order(x, p, K_VTR, &o, i);
+                break;
+            case K_OTDR:
+                count_order(x, p, K_OTDR, &o, i);
+                break;
+            default:
+                break;
+            }
+        }
+    }
+    /* An order's further SKUs count for each of them too: one pass over
+     * them for every plan's window 0. */
+    int any_pk = 0;
+    for (size_t k = 0; k < n; k++) {
+        any_pk |= plans[k].pk.num != NULL;
+    }
+    for (size_t j = 0; any_pk && j < c->norder_skus; j++) {
+        const poa_order_sku *os = &c->order_skus[j];
+        if (os->order >= c->norders || os->sku >= c->nskus) {
+            continue;
+        }
+        const poa_order o = poa_case_order_at(c, os->order);
+        for (size_t k = 0; k < n; k++) {
+            per_key *pk = &plans[k].pk;
+            int v = pk->num && in_channel(o.channel, pk->channel)
+                        ? verdict(x, plans[k].kind, &o, os->order, plans[k].from[0],
+                                  plans[k].to[0])
+                        : -1;
+            if (v >= 0) {
+                pk->den[os->sku]++;
+                pk->num[os->sku] += (uint32_t)v;
             }
         }
     }
     for (size_t k = 0; k < n; k++) {
-        for (size_t w = 0; w < plans[k].nw * plans[k].per; w++) {
+        plan *p = &plans[k];
+        for (size_t w = 0; w < p->nw * p->per; w++) {
             for (int ch = 0; ch < CH_ALL; ch++) {
-                tally_add(&plans[k].t[w][CH_ALL], &plans[k].t[w][ch]);
+                if (p->kind != K_RDR && p->kind != K_NONE) {
+                    tally_codes(p, w, ch, &p->t[w][ch]);
+                }
+                tally_add(&p->t[w][CH_ALL], &p->t[w][ch]);
             }
         }
     }
@@ -527,28 +605,11 @@ static void init_item(poa_metric *r, const poa_metric_def *def, const char *ch,
 }
 
 /* Per SKU and product line for one metric's primary window: pk holds the
- * counts by each order's first SKU and its line (made with the windows). */
-static int breakdown(poa_metrics *m, size_t *cap, const ctx *x, const poa_metric *r,
+ * counts by each order's SKUs and its line (made with the windows). */
+static int breakdown(poa_metrics *m, size_t *cap, const poa_case *c, const poa_metric *r,
                      const per_key *pk) {
-    const poa_case *c = x->c;
-    int kind = kind_of(r->id);
     size_t nk = c->nskus + c->nproduct_lines;
-    uint32_t *num = pk->num, *den = pk->den;
-    /* An order's further SKUs count for each of them too. */
-    for (size_t k = 0; k < c->norder_skus; k++) {
-        const poa_order_sku *os = &c->order_skus[k];
-        if (os->order >= c->norders || os->sku >= c->nskus) {
-            continue;
-        }
-        const poa_order o = poa_case_order_at(c, os->order);
-        int v = in_channel(o.channel, r->channel)
-                    ? verdict(x, kind, &o, os->order, r->from, r->to, 0, NULL)
-                    : -1;
-        if (v >= 0) {
-            den[os->sku]++;
-            num[os->sku] += v;
-        }
-    }
+    const uint32_t *num = pk->num, *den = pk->den;
     int rc = 0;
     for (size_t k = 0; k < nk && rc == 0; k++) {
         if (!den[k]) {
@@ -711,7 +772,7 @@ static int report_metric(poa_metrics *m, size_t *cap, size_t *bcap, const ctx *x
             judge(&r, &p->tg);
             rc = add(m, cap, &r);
             if (rc == 0 && w == 0 && k == 0 && p->pk.num) {
-                rc = breakdown(m, bcap, x, &r, &p->pk);
+                rc = breakdown(m, bcap, x->c, &r, &p->pk);
             }
         }
     }

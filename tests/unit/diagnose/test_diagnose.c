@@ -898,6 +898,57 @@ static void test_themes_every_language(void **state) {
     poa_data_free(d);
 }
 
+/* The calendar the LSR drivers read business days from gives the answers
+ * of poa_business_day and poa_business_days_between for every day and
+ * pair of days, inside its span and outside it, holidays included. */
+static void check_calendar(const poa_calendar *cal, int first, int last) {
+    for (int day = first - 20; day <= last + 20; day++) {
+        assert_int_equal(poa_calendar_weekday(cal, day), poa_day_weekday(day));
+        assert_int_equal(poa_calendar_business_day(cal, day),
+                         poa_business_day(cal->m, day));
+        for (int to = day - 3; to <= day + 130; to += day % 2 ? 1 : 7) {
+            assert_int_equal(poa_calendar_business_days_between(cal, day, to),
+                             poa_business_days_between(cal->m, day, to));
+        }
+    }
+}
+
+static void test_calendar(void **state) {
+    (void)state;
+    poa_data *d = test_load_data();
+    assert_non_null(d);
+    const poa_marketplace *uk = poa_data_marketplace(d, "Amazon.co.uk");
+    assert_non_null(uk);
+    int first = poa_day_from_ymd(2025, 11, 1), last = poa_day_from_ymd(2026, 6, 30);
+    const poa_marketplace *mps[] = {uk, NULL};
+    for (size_t k = 0; k < 2; k++) {
+        poa_calendar cal;
+        poa_calendar_init(&cal, mps[k], first, last);
+        assert_non_null(cal.day); /* tabled */
+        check_calendar(&cal, first, last);
+        poa_calendar_free(&cal);
+    }
+    /* The span holds UK bank holidays on weekdays (Christmas, Easter). */
+    int holidays = 0;
+    for (int day = first; day <= last; day++) {
+        holidays += poa_day_weekday(day) < 5 && !poa_business_day(uk, day);
+    }
+    assert_true(holidays >= 4);
+    /* Too long a span is not tabled and answers all the same; within a
+     * long one, days further apart than a decade are counted over one. */
+    poa_calendar cal;
+    poa_calendar_init(&cal, uk, first, first + POA_CALENDAR_MAX_DAYS);
+    assert_null(cal.day);
+    check_calendar(&cal, first, first + 10);
+    poa_calendar_free(&cal);
+    poa_calendar_init(&cal, uk, first, first + 5000);
+    assert_non_null(cal.day);
+    assert_int_equal(poa_calendar_business_days_between(&cal, first, first + 4000),
+                     poa_business_days_between(uk, first, first + 4000));
+    poa_calendar_free(&cal);
+    poa_data_free(d);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lsr_handling_shown),
@@ -925,6 +976,7 @@ int main(void) {
         cmocka_unit_test(test_order_delivery_late),
         cmocka_unit_test(test_notice_causes),
         cmocka_unit_test(test_themes_every_language),
+        cmocka_unit_test(test_calendar),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -567,6 +567,347 @@ static void test_joined_columns(void **state) {
     unload(&f);
 }
 
+/* ---- Every figure against a plain per-order recount ---------------------
+ * The metrics stage counts each order once for all windows, channels and
+ * metrics. Here a few thousand random orders (every status, channel,
+ * missing day, tracking kind, several SKUs, days far enough apart to be
+ * kept whole) are counted the slow way, order by order and window by
+ * window, with the per-order tests the other stages use, and every figure
+ * must agree, breakdown included. */
+
+static unsigned rnd_state;
+static unsigned rnd(unsigned n) {
+    rnd_state = rnd_state * 1103515245u + 12345u;
+    return (rnd_state >> 8) % n;
+}
+
+static void put_day(FILE *f, int32_t day) {
+    char s[11];
+    poa_day_format(day, s);
+    fputs(s, f);
+}
+
+/* A day column: empty one time in `none`. */
+static void put_day_or_none(FILE *f, int32_t day, unsigned none) {
+    if (rnd(none) != 0) {
+        put_day(f, day);
+    }
+}
+
+static char *random_case(char **fb, char **claims, char **cbs) {
+    char *orders, *feedback, *claim, *cb;
+    size_t n1, n2, n3, n4;
+    FILE *o = open_memstream(&orders, &n1), *f = open_memstream(&feedback, &n2);
+    FILE *cl = open_memstream(&claim, &n3), *c = open_memstream(&cb, &n4);
+    fputs("amazon-order-id\tpurchase-date\torder-status\tfulfillment-channel\tsku\t"
+          "latest-ship-date\tship-date\tcancelled-by\tcancel-reason\ttracking-number\t"
+          "carrier\tpromised-delivery-date\tdelivery-date\tproduct-line\n",
+          o);
+    fputs("Date\tRating\tComments\tYour Response\tOrder ID\tRater Email\tRemoved\n", f);
+    fputs("order-id\tclaim-date\tstatus\treason\n", cl);
+    fputs("order-id\tchargeback-date\ttype\treason\n", c);
+    static const char *const status[] = {"Shipped", "Shipped", "Cancelled", "Unshipped",
+                                         "Pending"};
+    static const char *const channel[] = {"Merchant", "Merchant", "Amazon"};
+    static const char *const by[] = {"", "seller", "buyer"};
+    static const char *const reason[] = {"", "", "", "NoInventory", "BuyerCanceled"};
+    static const char *const claim_status[] = {"granted", "denied", "withdrawn", "open"};
+    int32_t first = poa_day_from_ymd(2026, 1, 1);
+    for (int i = 1; i <= 3000; i++) {
+        char id[20];
+        snprintf(id, sizeof id, "123-0000001-%07d", i);
+        int32_t p = first + (int32_t)rnd(200), latest = p + (int32_t)rnd(6);
+        int32_t ship = p + (int32_t)rnd(9), promised = latest + 1 + (int32_t)rnd(6);
+        /* Now and then a parcel months late: the order no longer fits its
+         * packed record. */
+        int32_t delivery = rnd(50) ? ship + (int32_t)rnd(9) : p + 130 + (int32_t)rnd(60);
+        const char *st = status[rnd(5)], *ch = channel[rnd(3)];
+        const char *b = by[rnd(3)], *r = reason[rnd(5)];
+        unsigned tk = rnd(5);
+        const char *carrier = tk == 4 ? "SlowPost" : tk == 3 ? "" : "Royal Mail";
+        const char *number = tk == 0   ? "AB123456789GB"
+                             : tk == 1 ? "AB12GB"
+                             : tk == 4 ? "SP1"
+                                       : "";
+        char line[8];
+        snprintf(line, sizeof line, "L%u", rnd(4));
+        int items = 1 + (rnd(4) == 0) + (rnd(8) == 0);
+        for (int k = 0; k < items; k++) {
+            fprintf(o, "%s\t", id);
+            put_day(o, p);
+            fprintf(o, "T10:00:00+00:00\t%s\t%s\tS%u\t", st, ch, rnd(25));
+            put_day_or_none(o, latest, 8);
+            fputc('\t', o);
+            put_day_or_none(o, ship, 5);
+            fprintf(o, "\t%s\t%s\t%s\t%s\t", strcmp(st, "Cancelled") ? "" : b,
+                    strcmp(st, "Cancelled") ? "" : r, number, carrier);
+            put_day_or_none(o, promised, 6);
+            fputc('\t', o);
+            put_day_or_none(o, delivery, 4);
+            fprintf(o, "\t%s\n", rnd(6) ? line : "");
+        }
+        if (rnd(6) == 0) {
+            int y, m, d;
+            poa_day_to_ymd(p + 1 + (int32_t)rnd(60), &y, &m, &d);
+            fprintf(f, "%d/%d/%02d\t%u\t\t\t%s\t\t%s\n", d, m, y % 100, 1 + rnd(5), id,
+                    rnd(5) ? "no" : "yes");
+        }
+        if (rnd(15) == 0) {
+            fprintf(cl, "%s\t", id);
+            put_day(cl, p + 5 + (int32_t)rnd(60));
+            fprintf(cl, "\t%s\tNot received\n", claim_status[rnd(4)]);
+        }
+        if (rnd(30) == 0) {
+            fprintf(c, "%s\t", id);
+            put_day(c, p + 5 + (int32_t)rnd(60));
+            fprintf(c, "\t%s\tNot received\n", rnd(3) ? "service" : "fraud");
+        }
+    }
+    fclose(o);
+    fclose(f);
+    fclose(cl);
+    fclose(c);
+    *fb = feedback;
+    *claims = claim;
+    *cbs = cb;
+    return orders;
+}
+
+/* One order's defects as of D, found the slow way. */
+typedef struct {
+    int feedback, any_claim, claim, chargeback;
+} order_defects;
+
+static order_defects defects_of(const poa_case *c, size_t k, int32_t as_of) {
+    order_defects d = {0, 0, 0, 0};
+    int withdrawn = c->marketplace && c->marketplace->withdrawn_claims_count;
+    for (size_t i = 0; i < c->nfeedback; i++) {
+        const poa_feedback *f = &c->feedback[i];
+        d.feedback |= f->order == k && f->rating <= 2 && !f->removed && f->day <= as_of;
+    }
+    for (size_t i = 0; i < c->nclaims; i++) {
+        const poa_claim *cl = &c->claims[i];
+        if (cl->order == k && cl->day <= as_of) {
+            d.any_claim = 1;
+            d.claim |= cl->status != POA_CLAIM_DENIED &&
+                       (cl->status != POA_CLAIM_WITHDRAWN || withdrawn);
+        }
+    }
+    for (size_t i = 0; i < c->nchargebacks; i++) {
+        const poa_chargeback *cb = &c->chargebacks[i];
+        d.chargeback |= cb->order == k && !cb->fraud && cb->day <= as_of;
+    }
+    return d;
+}
+
+static int between(int32_t day, int32_t from, int32_t to) {
+    return day != POA_NO_DAY && day >= from && day <= to;
+}
+
+/* What the slow count adds up: the metric's figures over from..to. */
+typedef struct {
+    long long num, den, overdue, unattributed, unknown, no_date, young;
+    long long neg_fb, claims, defect_claims, chargebacks;
+    int32_t youngest;
+} slow_tally;
+
+/* Order k against metric `id` over from..to: -1 outside, else 0 or 1 as
+ * the numerator counts it; t (may be NULL) gets the detail. */
+static int slow_verdict(const poa_case *c, const order_defects *dk, size_t k,
+                        const char *id, int32_t from, int32_t to, int32_t as_of,
+                        int immature, slow_tally *t) {
+    const poa_order o = poa_case_order_at(c, k);
+    int mfn = o.channel == POA_CH_MFN, cancelled = o.status == POA_ORDER_CANCELLED;
+    if (strcmp(id, "lsr") == 0) {
+        if (t && mfn && !cancelled && o.latest_ship == POA_NO_DAY) {
+            t->no_date++;
+        }
+        int v = poa_order_lsr_verdict(&o, from, to, as_of);
+        if (t && v > 0 && (o.ship == POA_NO_DAY || o.ship > as_of)) {
+            t->overdue++;
+        }
+        return v;
+    }
+    if (strcmp(id, "otdr") == 0) {
+        int v = poa_order_otdr_verdict(&o, from, to, as_of);
+        return v < 0 ? -1 : !v;
+    }
+    if (strcmp(id, "vtr") == 0) {
+        if (!mfn || !between(o.ship, from, to)) {
+            return -1;
+        }
+        int unknown = o.tracking == POA_TRACKING_UNKNOWN_CARRIER;
+        if (t) {
+            t->unknown += unknown;
+        }
+        return o.tracking == POA_TRACKING_VALID || unknown;
+    }
+    if (strcmp(id, "cr") == 0) {
+        if (!mfn || !between(o.purchase, from, to)) {
+            return -1;
+        }
+        if (!cancelled || poa_cancel_buyer_requested(c, &o)) {
+            return 0;
+        }
+        if (t) {
+            t->unattributed += o.cancelled_by == POA_BY_NONE && o.cancel_reason == 0xFFFF;
+        }
+        return 1;
+    }
+    /* odr */
+    if (!between(o.purchase, from, to)) {
+        return -1;
+    }
+    const order_defects *d = &dk[k];
+    if (t) {
+        t->neg_fb += d->feedback;
+        t->claims += d->any_claim;
+        t->defect_claims += d->claim;
+        t->chargebacks += d->chargeback;
+        if (immature > 0 && o.purchase > as_of - immature) {
+            t->young++;
+            t->youngest = t->youngest > o.purchase ? t->youngest : o.purchase;
+        }
+    }
+    return d->feedback || d->claim || d->chargeback;
+}
+
+static slow_tally slow_count(const poa_case *c, const order_defects *dk, const char *id,
+                             const char *ch, int32_t from, int32_t to, int32_t as_of,
+                             int immature) {
+    slow_tally t;
+    memset(&t, 0, sizeof t);
+    t.youngest = POA_NO_DAY;
+    for (size_t k = 0; k < c->norders; k++) {
+        const poa_order o = poa_case_order_at(c, k);
+        if (!poa_order_in_channel(&o, ch)) {
+            continue;
+        }
+        int v = slow_verdict(c, dk, k, id, from, to, as_of, immature, &t);
+        t.den += v >= 0;
+        t.num += v > 0;
+    }
+    return t;
+}
+
+/* Per SKU and line for the primary window of `id` on channel ch. */
+static void check_breakdown(const poa_case *c, const poa_metrics *m,
+                            const order_defects *dk, const poa_metric *r) {
+    size_t nk = c->nskus + c->nproduct_lines;
+    long long *num = calloc(nk + 1, sizeof *num), *den = calloc(nk + 1, sizeof *den);
+    assert_non_null(num);
+    assert_non_null(den);
+    for (size_t k = 0; k < c->norders; k++) {
+        const poa_order o = poa_case_order_at(c, k);
+        int v = poa_order_in_channel(&o, r->channel)
+                    ? slow_verdict(c, dk, k, r->id, r->from, r->to, m->as_of, 0, NULL)
+                    : -1;
+        if (v < 0) {
+            continue;
+        }
+        if (o.sku != UINT32_MAX) {
+            den[o.sku]++;
+            num[o.sku] += v;
+        }
+        if (o.product_line != 0xFFFF) {
+            den[c->nskus + o.product_line]++;
+            num[c->nskus + o.product_line] += v;
+        }
+        for (size_t j = 0; j < c->norder_skus; j++) {
+            if (c->order_skus[j].order == k) {
+                den[c->order_skus[j].sku]++;
+                num[c->order_skus[j].sku] += v;
+            }
+        }
+    }
+    size_t rows = 0;
+    for (size_t i = 0; i < m->nbreakdown; i++) {
+        const poa_breakdown *b = &m->breakdown[i];
+        if (strcmp(b->id, r->id) != 0) {
+            continue;
+        }
+        size_t k = 0;
+        int sku = strcmp(b->kind, "sku") == 0;
+        while (k < (sku ? c->nskus : c->nproduct_lines) &&
+               strcmp(sku ? c->skus[k] : c->product_lines[k], b->key) != 0) {
+            k++;
+        }
+        k += sku ? 0 : c->nskus;
+        assert_int_equal(b->numerator, num[k]);
+        assert_int_equal(b->denominator, den[k]);
+        rows++;
+    }
+    size_t want = 0;
+    for (size_t k = 0; k < nk; k++) {
+        want += den[k] > 0;
+    }
+    assert_int_equal(rows, want);
+    free(num);
+    free(den);
+}
+
+static void test_every_figure_recounted(void **state) {
+    (void)state;
+    rnd_state = 2026;
+    char *fb, *claims, *cbs;
+    char *orders = random_case(&fb, &claims, &cbs);
+    const char *const more[] = {"claims.txt", claims, "chargebacks.txt", cbs, NULL};
+    /* The default day (latest purchase), mid-data, and after the data. */
+    static const char *const days[] = {NULL, "2026-04-20", "2026-07-28"};
+    for (size_t a = 0; a < sizeof days / sizeof days[0]; a++) {
+        fixture f;
+        load_more(&f, orders, fb, days[a], more);
+        const poa_case *c = f.kase;
+        assert_true(c->norders == 3000 && c->norder_skus > 200 && c->nfeedback > 300);
+        order_defects *dk = calloc(c->norders, sizeof *dk);
+        assert_non_null(dk);
+        for (size_t k = 0; k < c->norders; k++) {
+            dk[k] = defects_of(c, k, f.metrics->as_of);
+        }
+        size_t checked = 0, counted = 0;
+        for (size_t i = 0; i < f.metrics->count; i++) {
+            const poa_metric *r = &f.metrics->items[i];
+            if (strcmp(r->id, "rdr") == 0 || strcmp(r->source, "data") != 0) {
+                continue;
+            }
+            int imm = r->def->immature_days;
+            slow_tally t = slow_count(c, dk, r->id, r->channel, r->from, r->to,
+                                      f.metrics->as_of, imm);
+            slow_tally p = slow_count(c, dk, r->id, r->channel, r->from - r->window_days,
+                                      r->from - 1, f.metrics->as_of, imm);
+            assert_int_equal(r->numerator, t.num);
+            assert_int_equal(r->denominator, t.den);
+            assert_int_equal(r->prev_numerator, p.num);
+            assert_int_equal(r->prev_denominator, p.den);
+            assert_int_equal(r->overdue, t.overdue);
+            assert_int_equal(r->unattributed, t.unattributed);
+            assert_int_equal(r->unknown_carrier, t.unknown);
+            assert_int_equal(r->no_date, t.no_date);
+            assert_int_equal(r->negative_feedback, t.neg_fb);
+            assert_int_equal(r->claims, t.claims);
+            assert_int_equal(r->defect_claims, t.defect_claims);
+            assert_int_equal(r->chargebacks, t.chargebacks);
+            assert_int_equal(r->young, t.young);
+            assert_int_equal(r->settles_on, t.young ? t.youngest + imm : POA_NO_DAY);
+            counted += t.den > 0;
+            if (poa_metrics_find(f.metrics, r->id, r->channel, 0) == r &&
+                strcmp(r->channel, strcmp(r->id, "odr") == 0 ? "all" : "mfn") == 0) {
+                check_breakdown(c, f.metrics, dk, r);
+            }
+            checked++;
+        }
+        /* Nearly every figure has something to count (after the data,
+         * the cancellation window has none). */
+        assert_true(checked >= 9 && counted + 1 >= checked);
+        free(dk);
+        unload(&f);
+    }
+    free(orders);
+    free(fb);
+    free(claims);
+    free(cbs);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lsr_hand_counted),
@@ -582,6 +923,7 @@ int main(void) {
         cmocka_unit_test(test_completing_files),
         cmocka_unit_test(test_report_vs_data),
         cmocka_unit_test(test_joined_columns),
+        cmocka_unit_test(test_every_figure_recounted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
