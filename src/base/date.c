@@ -87,43 +87,16 @@ static int fail(unsigned *col, size_t at) {
     return -1;
 }
 
-/* Eight bytes as they lie in memory, first byte lowest. */
 static uint64_t load8(const char *s) {
-    uint64_t v;
-    memcpy(&v, s, sizeof v);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    v = __builtin_bswap64(v);
-#endif
-    return v;
+    return poa_date_load8(s);
 }
 
 static int digits_and_seps(uint64_t v, uint64_t sep, uint64_t want) {
-    const uint64_t ones = 0x0101010101010101ULL;
-    if ((v & sep) != want) {
-        return 0;
-    }
-    /* Separators read as '0'; then a byte minus '0' is below 10 exactly
-     * when it was a digit (a borrow or a high bit shows up in 0x80). */
-    uint64_t d = ((v & ~sep) | (0x30 * ones & sep)) - 0x30 * ones;
-    return (((d + 0x76 * ones) | d) & 0x80 * ones) == 0;
+    return poa_date_digits_and_seps(v, sep, want);
 }
 
 static int two(const char *s) {
-    return (s[0] - '0') * 10 + (s[1] - '0');
-}
-
-int poa_iso_time_of_day(const char *s, int *minute) {
-    /* Bytes 1-8 "HH:MM:SS": one word for the digits and colons. */
-    if (s[0] != 'T' ||
-        !digits_and_seps(load8(s + 1), 0x0000FF0000FF0000ULL, 0x00003A00003A0000ULL)) {
-        return 0;
-    }
-    int hh = two(s + 1), mi = two(s + 4), ss = two(s + 7);
-    if (hh > 24 || mi > 59 || ss > 60) {
-        return 0;
-    }
-    *minute = hh * 60 + mi;
-    return 1;
+    return poa_date_two(s);
 }
 
 /* The shape nearly every export writes, YYYY-MM-DDTHH:MM:SS with Z, +HH:MM,
