@@ -21,11 +21,12 @@
     "latest-ship-date\tship-date\n"
 
 /* Values whose date or offset repeat from row to row, with times that move
- * them across midnight in the marketplace's zone, around the UK's clock
- * changes (2026-03-29, 2026-10-25), in each shape ingest reads. */
-static const char *const dates[] = {"2026-03-28", "2026-03-29", "2026-03-30",
-                                    "2026-10-24", "2026-10-25", "2026-10-26",
-                                    "2024-02-29", "2025-12-31", "2026-01-01"};
+ * them across midnight in the marketplace's zone, around the clock changes
+ * in Europe (2026-03-29, 2026-10-25) and America (2026-03-08, 2026-11-01),
+ * in each shape ingest reads. */
+static const char *const dates[] = {
+    "2026-03-28", "2026-03-29", "2026-03-30", "2026-10-24", "2026-10-25", "2026-10-26",
+    "2026-03-08", "2026-11-01", "2024-02-29", "2025-12-31", "2026-01-01"};
 static const char *const times[] = {"00:00:00", "00:30:59", "00:59:00", "01:00:00",
                                     "12:00:00", "22:59:59", "23:00:00", "23:30:00",
                                     "23:59:60", "24:00:00", "24:59:59"};
@@ -66,9 +67,10 @@ static size_t make_values(value *out, size_t cap) {
     return n;
 }
 
-static void every_value_reads_as_alone(void **state) {
-    (void)state;
-    enum { CAP = 2000 };
+/* Each value read in a column after the others, on one marketplace (zones
+ * from UTC-6 to UTC+10, with and without daylight saving). */
+static void every_value_reads_as_alone_on(const char *marketplace) {
+    enum { CAP = 2400 };
     static value values[CAP];
     size_t n = make_values(values, CAP);
     assert_true(n > 900);
@@ -89,7 +91,7 @@ static void every_value_reads_as_alone(void **state) {
     test_write(dir, "orders.txt", text);
     poa_data *data = test_load_data();
     assert_non_null(data);
-    poa_case *c = test_load_case(dir, data, "Amazon.co.uk");
+    poa_case *c = test_load_case(dir, data, marketplace);
     assert_non_null(c);
     assert_int_equal(c->norders, n);
     for (size_t i = 0; i < n; i++) {
@@ -102,13 +104,35 @@ static void every_value_reads_as_alone(void **state) {
             assert_int_equal(poa_case_parse_day(c, want[k], strlen(want[k]), &day, NULL),
                              0);
             if (got[k] != day) {
-                fail_msg("row %zu column %d: '%s' read as day %d, alone as %d", i + 2, k,
-                         want[k], got[k], day);
+                fail_msg("%s row %zu column %d: '%s' read as day %d, alone as %d",
+                         marketplace, i + 2, k, want[k], got[k], day);
             }
         }
     }
-    /* Spot checks by hand: half past midnight UTC in summer is 01:30 in
-     * London, 23:30 UTC the next day; -01:00 at 23:30 is 00:30 UTC. */
+    poa_case_free(c);
+    poa_data_free(data);
+    test_rmtree(dir);
+    free(dir);
+    free(text);
+}
+
+static void every_value_reads_as_alone(void **state) {
+    (void)state;
+    static const char *const marketplaces[] = {"uk", "us", "mx", "de", "jp", "au"};
+    for (size_t m = 0; m < sizeof marketplaces / sizeof *marketplaces; m++) {
+        every_value_reads_as_alone_on(marketplaces[m]);
+    }
+    /* Spot checks by hand in London: 23:30 UTC on 30 March (summer time)
+     * is 00:30 on the 31st; on 28 March (winter) it stays the 28th; 23:30
+     * at -01:00 is 00:30 UTC the next day. */
+    char *dir = test_mkdtemp();
+    assert_non_null(dir);
+    test_write(dir, "orders.txt",
+               HEADER "111-0000000-0000001\t2026-03-10\tShipped\tMerchant\t\t\n");
+    poa_data *data = test_load_data();
+    assert_non_null(data);
+    poa_case *c = test_load_case(dir, data, "Amazon.co.uk");
+    assert_non_null(c);
     int day;
     assert_int_equal(poa_case_parse_day(c, "2026-03-30T23:30:00+00:00", 25, &day, NULL),
                      0);
@@ -123,7 +147,6 @@ static void every_value_reads_as_alone(void **state) {
     poa_data_free(data);
     test_rmtree(dir);
     free(dir);
-    free(text);
 }
 
 /* A bad time on a date the column remembers is refused at its column. */
