@@ -95,7 +95,7 @@ int poa_id_index_build(poa_id_index *ix, const poa_order_rec *orders, size_t n,
     /* Ids a step: their hashes are sorted by the region of the table they
      * start probing in (a counting sort on the top bits of the home slot),
      * then placed region by region. */
-    enum { STEP = 1 << 16, REGION_BITS = 10, AHEAD = 16 };
+    enum { STEP = 1 << 17, REGION_BITS = 10, AHEAD = 32 };
     if (ix->count || n > POA_ID_INDEX_MAX) {
         return -1;
     }
