@@ -51,6 +51,23 @@ static const char *products[] = {"Linen Tea Towel, Aero Stripe",
                                  "Oak Chopping Board Large", "Wool Throw Blanket Grey"};
 static const char *carriers[] = {"Royal Mail", "DPD", "Evri", "UPS"};
 
+/* A tracking number for the carrier: in the carrier's own format (as the
+ * rule table knows it) for 97 orders in 100, else a number in no format. */
+static void tracking_number(const char *carrier, char *out, size_t cap) {
+    if (next() % 100 < 3) {
+        snprintf(out, cap, "TRK%08u", next() % 100000000);
+    } else if (strcmp(carrier, "Royal Mail") == 0) {
+        snprintf(out, cap, "%c%c%09uGB", 'A' + next() % 26, 'A' + next() % 26,
+                 next() % 1000000000);
+    } else if (strcmp(carrier, "DPD") == 0) {
+        snprintf(out, cap, "155%05u%06u", next() % 100000, next() % 1000000);
+    } else if (strcmp(carrier, "Evri") == 0) {
+        snprintf(out, cap, "H%07u%08X", next() % 10000000, next());
+    } else {
+        snprintf(out, cap, "1Z%06X%010u", next() % 0xFFFFFF, next() % 1000000000);
+    }
+}
+
 static long write_case(const char *dir, long rows, long *norders) {
     char path[4200];
     snprintf(path, sizeof path, "%s/orders.txt", dir);
@@ -104,6 +121,8 @@ static long write_case(const char *dir, long rows, long *norders) {
                  (unsigned long)(order / 10000000 + 1000000),
                  (unsigned long)(order % 10000000));
         const char *car = carriers[next() % 4];
+        char trk[32];
+        tracking_number(car, trk, sizeof trk);
         for (unsigned k = 0; k < items + (unsigned)repeat && written < rows; k++) {
             unsigned p = next() % 5;
             fprintf(o,
@@ -112,11 +131,10 @@ static long write_case(const char *dir, long rows, long *norders) {
                     "Shipped\t1\tGBP\t29.85\t4.98\t0.00\t0.00\t0.00\t0.00\t0.00\t0."
                     "00\tBrighton\t"
                     "East Sussex\tBN2 "
-                    "8PS\tGB\t\t\tfalse\t\t\t%s\t%s\t%s\t%s%08u\t%s\t%s\tLine%u\n",
+                    "8PS\tGB\t\t\tfalse\t\t\t%s\t%s\t%s\t%s\t%s\t%s\tLine%u\n",
                     id, pd, pd, mfn ? "Merchant" : "Amazon", products[p], next() % 5000,
                     next() % 100000000, mfn ? ls : "", mfn ? sd : "", mfn ? car : "",
-                    mfn ? "TRK" : "", mfn ? next() % 100000000 : 0, mfn ? pdd : "",
-                    mfn ? dd : "", p);
+                    mfn ? trk : "", mfn ? pdd : "", mfn ? dd : "", p);
             written++;
         }
         if (next() % 100 == 0) {
