@@ -785,9 +785,12 @@ split_line_with(poa_table_reader *r, const char *s, const char *lim, int *quote,
         const size_t left = (size_t)(lim - p);
         uint64_t valid = ~0ULL;
         chunk_masks m;
-        char tail[64] = {0};
+        char tail[64];
         const char *at = p;
         if (left < 64) {
+            /* The text's last bytes: a copy, so the scan reads nothing
+             * past them. */
+            memset(tail, 0, sizeof tail);
             memcpy(tail, p, left);
             at = tail;
             valid = (1ULL << left) - 1;
