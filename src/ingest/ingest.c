@@ -430,17 +430,13 @@ static void memo_keep(day_memo *d, const poa_case *c, const char *s, size_t n) {
     d->n = n;
 }
 
-/* A date field; empty gives POA_NO_DAY unless required. */
-static poa_status date_field(rows *x, int col, const char *what, int required,
-                             int32_t *out, poa_error *err) {
+/* date_field when the column's memory cannot tell: empty, or read whole. */
+static poa_status date_field_read(rows *x, int col, const char *what, int required,
+                                  int32_t *out, poa_error *err) {
     const poa_field *f = get(x, col);
     *out = POA_NO_DAY;
     day_memo *memo = col >= 0 && col < DAY_MEMOS ? x->days[col] : NULL;
     int day;
-    if (memo && memo_day(memo, x->L->c, f->p, f->n, &day)) {
-        *out = day;
-        return POA_OK;
-    }
     if (field_empty(f)) {
         if (!required) {
             return POA_OK;
@@ -466,6 +462,23 @@ static poa_status date_field(rows *x, int col, const char *what, int required,
     }
     *out = day;
     return POA_OK;
+}
+
+/* A date field; empty gives POA_NO_DAY unless required. Inline for what
+ * most values take: a column the export lacks, or a date remembered. */
+static inline poa_status date_field(rows *x, int col, const char *what, int required,
+                                    int32_t *out, poa_error *err) {
+    int day;
+    if (col < 0 && !required) {
+        *out = POA_NO_DAY;
+        return POA_OK;
+    }
+    if (col >= 0 && col < DAY_MEMOS && (size_t)col < x->n &&
+        memo_day(x->days[col], x->L->c, x->row[col].p, x->row[col].n, &day)) {
+        *out = day;
+        return POA_OK;
+    }
+    return date_field_read(x, col, what, required, out, err);
 }
 
 static poa_status order_id_field(const rows *x, int col, uint64_t *id, poa_error *err) {
