@@ -3,7 +3,8 @@
  * Data flow: read(2) in large blocks → (iconv to UTF-8 when the file is not UTF-8)
  * → one buffer `buf` holding the unread part of the file → rows split in place.
  * Offsets into buf: [pos, avail) is decoded text the rows are cut from; [avail, end)
- * are bytes read but not yet settled (only while the encoding is undecided). */
+ * are bytes read but not yet usable (a sequence cut short while the encoding is
+ * undecided, see settle_at). */
 #include "ingest/table.h"
 
 #include <errno.h>
@@ -52,6 +53,7 @@ struct poa_table_reader {
     int read_eof;   /* read(2) reported end of file */
     int pass;       /* bytes go straight into buf (UTF-8 or not yet decided) */
     int decided;    /* encoding settled */
+    int recut;      /* settle_at changed the text of the row being cut */
     iconv_t cd;     /* in use when !pass */
     iconv_t legacy; /* opened up front so a bad code page name fails at open */
     char *raw;      /* bytes waiting for iconv */
@@ -350,23 +352,22 @@ static poa_status start_iconv(poa_table_reader *r, iconv_t cd, size_t from,
     return convert(r, err);
 }
 
-/* While undecided, look at the bytes read since the last look: the first non-ASCII
- * sequence settles UTF-8 versus the legacy code page. Until then both agree. */
-static poa_status settle(poa_table_reader *r, poa_error *err) {
+/* While undecided, the file's first byte past ASCII, at k, settles UTF-8 versus
+ * the legacy code page; the text before it reads the same either way. Found by
+ * check_line, in the line that holds it: a file that is ASCII throughout is never
+ * scanned for it apart from cutting its lines. Sets r->recut when the text from k
+ * on is not yet what the line was cut from (converted, or a sequence cut short by
+ * the end of the bytes read). */
+static poa_status settle_at(poa_table_reader *r, size_t k, poa_error *err) {
     const unsigned char *b = (const unsigned char *)r->buf;
-    size_t k = r->avail + first_high(b + r->avail, r->end - r->avail);
-    if (k == r->end) {
-        r->avail = k;
-        return POA_OK;
-    }
     long len = utf8_seq(b + k, r->end - k);
     if (len < 0 && !r->read_eof) {
         r->avail = k; /* the sequence continues in the next block */
+        r->recut = 1;
         return POA_OK;
     }
     if (len > 0) {
         r->decided = 1;
-        r->avail = r->end;
         return POA_OK;
     }
     unsigned long line;
@@ -378,6 +379,7 @@ static poa_status settle(poa_table_reader *r, poa_error *err) {
              r->legacy_name);
     iconv_t cd = r->legacy;
     r->legacy = NO_ICONV;
+    r->recut = 1;
     return start_iconv(r, cd, k, err);
 }
 
@@ -406,11 +408,7 @@ static poa_status fill(poa_table_reader *r, poa_error *err) {
             }
             r->read_eof |= n == 0;
             r->end += (size_t)n;
-            if (r->decided) {
-                r->avail = r->end;
-            } else {
-                st = settle(r, err);
-            }
+            r->avail = r->end; /* undecided too: see settle_at */
         } else {
             if (!r->read_eof && r->raw_len < r->raw_cap) {
                 ssize_t n =
@@ -445,6 +443,15 @@ static poa_status too_long(poa_table_reader *r, unsigned long line, poa_error *e
  * from s); the rest of the line is known to be ASCII without NUL. */
 static poa_status check_line(poa_table_reader *r, const char *s, const char *from,
                              const char *e, unsigned long line, poa_error *err) {
+    if (!r->decided) {
+        size_t k = first_high((const unsigned char *)from, (size_t)(e - from));
+        if (k < (size_t)(e - from)) {
+            poa_status st = settle_at(r, (size_t)(from - r->buf) + k, err);
+            if (st != POA_OK || r->recut) {
+                return st;
+            }
+        }
+    }
     size_t bad = (size_t)(from - s) +
                  check_text((const unsigned char *)from, (size_t)(e - from), r->pass);
     if (bad == (size_t)(e - s)) {
@@ -594,8 +601,10 @@ static poa_status split_quoted(poa_table_reader *r, const char *s, const char *l
                 }
                 more++;
                 poa_status st = check_line(r, ns, ns, nle, r->line + extra + more, err);
-                if (st != POA_OK) {
-                    return st;
+                if (st != POA_OK || r->recut) {
+                    *need_more = r->recut;
+                    r->recut = 0;
+                    return st; /* the row is cut again from its start */
                 }
                 cls = q = ns;
                 cle = nle;
@@ -901,8 +910,10 @@ static poa_status parse_row(poa_table_reader *r, int *need_more, poa_error *err)
         }
         if (odd[0]) {
             poa_status st = check_line(r, s, odd[0], odd[1], r->line, err);
-            if (st != POA_OK) {
-                return st;
+            if (st != POA_OK || r->recut) {
+                *need_more = r->recut;
+                r->recut = 0;
+                return st; /* the row is cut again from its start */
             }
         }
         r->rec_start = r->pos;
@@ -965,7 +976,7 @@ static int is_name(const char *a, const char *b) {
 }
 
 /* Decide the encoding from the first block: a BOM, a forced name, or (neither)
- * the first non-ASCII sequence, looked at by settle. */
+ * the first non-ASCII sequence, looked at by settle_at. */
 static poa_status start_decoding(poa_table_reader *r, const char *force, poa_error *err) {
     const unsigned char *b = (const unsigned char *)r->buf;
     const int bom8 = r->end >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF;
@@ -1018,7 +1029,8 @@ static poa_status start_decoding(poa_table_reader *r, const char *force, poa_err
         return start_iconv(r, cd, 2, err);
     }
     snprintf(r->encoding, sizeof r->encoding, "UTF-8");
-    return settle(r, err);
+    r->avail = r->end; /* undecided: see settle_at */
+    return POA_OK;
 }
 
 poa_status poa_table_open(poa_table_reader **out, const char *path,

@@ -283,6 +283,43 @@ static void cp1252_decided_late(void **state) {
     done(&res);
 }
 
+/* The first byte past ASCII decides the encoding in the line that holds it,
+ * wherever that line is: in the second line of a quoted field (CP1252, with
+ * the quoted field read again as CP1252 from its start); as a UTF-8 sequence
+ * cut by the end of a block (read_file also reads with 16-byte blocks); after
+ * a NUL in its line (the NUL is the error, as it would be in any file). */
+static void encoding_decided_in_its_line(void **state) {
+    (void)state;
+    WRITE("a,b\n\"one\ntw\xF6\",x\nq,w\n");
+    result res;
+    read_file(&res, NULL);
+    assert_int_equal(res.status, POA_OK);
+    assert_string_equal(poa_buf_cstr(&res.rows), "1:a|b\n2:one\\ntwö|x\n4:q|w\n");
+    assert_string_equal(poa_buf_cstr(&res.log.warnings),
+                        "3:3: byte 0xF6 at line 3 is not UTF-8; reading the file as "
+                        "CP1252\n");
+    assert_string_equal(res.info.encoding, "CP1252");
+    done(&res);
+
+    WRITE("name\tcity\nabcdefghijk\tM\xC3\xBCnchen\nx\t\xE2\x82\xAC\n");
+    read_file(&res, NULL);
+    assert_int_equal(res.status, POA_OK);
+    assert_string_equal(poa_buf_cstr(&res.rows),
+                        "1:name|city\n2:abcdefghijk|München\n3:x|€\n");
+    assert_string_equal(poa_buf_cstr(&res.log.warnings), "");
+    assert_string_equal(res.info.encoding, "UTF-8");
+    done(&res);
+
+    static const char nul_then_high[] = "a\tb\nx\0y\t\xE9\n";
+    write_bytes(nul_then_high, sizeof nul_then_high - 1);
+    read_file(&res, NULL);
+    assert_int_equal(res.status, POA_ERR_PARSE);
+    assert_int_equal(res.err.line, 2);
+    assert_int_equal(res.err.column, 2);
+    assert_non_null(strstr(res.err.message, "NUL"));
+    done(&res);
+}
+
 static void cp932_legacy(void **state) {
     (void)state;
     WRITE("name\tq\n\x82\xA0\x88\x9F\t1\n");
@@ -778,6 +815,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(utf16_cut_in_half, setup, teardown),
         cmocka_unit_test_setup_teardown(cp1252_fallback_warns, setup, teardown),
         cmocka_unit_test_setup_teardown(cp1252_decided_late, setup, teardown),
+        cmocka_unit_test_setup_teardown(encoding_decided_in_its_line, setup, teardown),
         cmocka_unit_test_setup_teardown(cp932_legacy, setup, teardown),
         cmocka_unit_test_setup_teardown(cp1252_undefined_byte, setup, teardown),
         cmocka_unit_test_setup_teardown(invalid_utf8_after_valid, setup, teardown),
