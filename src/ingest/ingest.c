@@ -1454,6 +1454,10 @@ static poa_status read_orders_export(loader *L, const char *path, poa_table_read
         if (expected <= POA_ID_INDEX_MAX) {
             (void)grow_array((void **)&c->order_recs, &L->orders_cap, expected,
                              sizeof *c->order_recs);
+            /* The further SKUs of orders with several items too, room for
+             * one order in two. */
+            (void)grow_array((void **)&c->order_skus, &L->order_skus_cap,
+                             c->norder_skus + expected / 2, sizeof *c->order_skus);
         }
     }
     if (c->norders == 0 && L->ids.count == 0) {
