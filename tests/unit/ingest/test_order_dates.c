@@ -38,18 +38,23 @@ typedef struct {
 } value;
 
 /* The values in an order that makes the column's memory hit, miss and
- * wrap: each date with every tail, the times cycling, plus values in
- * other shapes (space, fraction, date only) between them. */
+ * wrap: each date with every tail, the times cycling, some values twice in
+ * a row, plus values in other shapes (space, fraction, date only) between
+ * them. */
 static size_t make_values(value *out, size_t cap) {
     size_t n = 0;
     unsigned k = 0;
     for (size_t d = 0; d < sizeof dates / sizeof *dates; d++) {
         for (size_t t = 0; t < sizeof tails / sizeof *tails; t++) {
-            for (size_t h = 0; h < sizeof times / sizeof *times && n + 3 < cap; h++) {
+            for (size_t h = 0; h < sizeof times / sizeof *times && n + 4 < cap; h++) {
                 size_t tt = (t + h * (k % 3)) % (sizeof tails / sizeof *tails);
                 snprintf(out[n++].value, sizeof out->value, "%sT%s%s", dates[d], times[h],
                          tails[tt]);
                 k++;
+                if (k % 5 == 0) { /* the same value again, as an order's item rows */
+                    memcpy(out[n].value, out[n - 1].value, sizeof out->value);
+                    n++;
+                }
                 if (k % 7 == 0) {
                     snprintf(out[n++].value, sizeof out->value, "%s %s%s", dates[d],
                              times[h], tails[tt]);
@@ -64,13 +69,23 @@ static size_t make_values(value *out, size_t cap) {
             }
         }
     }
+    /* The same date and time with one offset after another: values that
+     * differ in their last bytes only. */
+    for (size_t d = 0; d < 3; d++) {
+        for (size_t h = 0; h < sizeof times / sizeof *times; h++) {
+            for (size_t t = 3; t < sizeof tails / sizeof *tails && n < cap; t++) {
+                snprintf(out[n++].value, sizeof out->value, "%sT%s%s", dates[d], times[h],
+                         tails[t]);
+            }
+        }
+    }
     return n;
 }
 
 /* Each value read in a column after the others, on one marketplace (zones
  * from UTC-6 to UTC+10, with and without daylight saving). */
 static void every_value_reads_as_alone_on(const char *marketplace) {
-    enum { CAP = 2400 };
+    enum { CAP = 3200 };
     static value values[CAP];
     size_t n = make_values(values, CAP);
     assert_true(n > 900);
