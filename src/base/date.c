@@ -87,18 +87,6 @@ static int fail(unsigned *col, size_t at) {
     return -1;
 }
 
-static uint64_t load8(const char *s) {
-    return poa_date_load8(s);
-}
-
-static int digits_and_seps(uint64_t v, uint64_t sep, uint64_t want) {
-    return poa_date_digits_and_seps(v, sep, want);
-}
-
-static int two(const char *s) {
-    return poa_date_two(s);
-}
-
 /* The shape nearly every export writes, YYYY-MM-DDTHH:MM:SS with Z, +HH:MM,
  * -HH:MM or nothing after it, read at fixed places: millions of dates per
  * file. 0 when the value has another shape or is out of range; the general
@@ -110,12 +98,14 @@ static int parse_iso_common(const char *s, size_t n, int *day_out, int *minute_o
     }
     /* Bytes 0-7 "YYYY-MM-", 8-9 "DD", 10-18 "THH:MM:SS". */
     int minute;
-    if (!digits_and_seps(load8(s), 0xFF0000FF00000000ULL, 0x2D00002D00000000ULL) ||
+    if (!poa_date_digits_and_seps(poa_date_load8(s), 0xFF0000FF00000000ULL,
+                                  0x2D00002D00000000ULL) ||
         s[8] < '0' || s[8] > '9' || s[9] < '0' || s[9] > '9' ||
         !poa_iso_time_of_day(s + 10, &minute)) {
         return 0;
     }
-    int y = two(s) * 100 + two(s + 2), m = two(s + 5), d = two(s + 8);
+    int y = poa_date_two(s) * 100 + poa_date_two(s + 2), m = poa_date_two(s + 5),
+        d = poa_date_two(s + 8);
     if (m < 1 || m > 12 || d < 1 || d > days_in_month(y, m)) {
         return 0;
     }
@@ -129,12 +119,12 @@ static int parse_iso_common(const char *s, size_t n, int *day_out, int *minute_o
         /* Bytes 17-24 "SS±HH:MM". */
         const char *o = s + 19;
         if ((o[0] != '+' && o[0] != '-') ||
-            !digits_and_seps(load8(s + 17), 0x0000FF0000FF0000ULL,
-                             0x00003A0000000000ULL | (uint64_t)(unsigned char)o[0]
-                                                         << 16)) {
+            !poa_date_digits_and_seps(poa_date_load8(s + 17), 0x0000FF0000FF0000ULL,
+                                      0x00003A0000000000ULL |
+                                          (uint64_t)(unsigned char)o[0] << 16)) {
             return 0;
         }
-        int oh = two(o + 1), om = two(o + 4);
+        int oh = poa_date_two(o + 1), om = poa_date_two(o + 4);
         if (oh > 14 || om > 59) {
             return 0;
         }

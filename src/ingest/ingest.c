@@ -29,7 +29,7 @@ typedef struct {
     uint64_t last_id;    /* the order of the previous row, and where it is */
     uint32_t last_at;
     /* Reading the case's first orders export without the id index, which
-     * is built once at its end (see read_detected); bulk_failed when that
+     * is built once at its end (see read_orders_export); bulk_failed when that
      * cannot stand and the export must be read again the usual way. */
     int bulk, bulk_failed;
     const poa_carrier_def **carrier_defs; /* per interned carrier name, once known */
@@ -44,20 +44,11 @@ typedef struct {
  * when they are not that. The dash reads as a leading zero, then the eight
  * bytes are checked and added up as one word. */
 static int64_t dash_and_seven(const char *s) {
-    const uint64_t ones = 0x0101010101010101ULL;
-    uint64_t v;
-    memcpy(&v, s, 8);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    v = __builtin_bswap64(v);
-#endif
-    if ((v & 0xFF) != '-') {
+    const uint64_t v = poa_date_load8(s);
+    if (!poa_date_digits_and_seps(v, 0xFF, '-')) {
         return -1;
     }
-    v = (v & ~0xFFULL) | '0';
-    uint64_t d = v - 0x30 * ones;
-    if ((((d + 0x76 * ones) | d) & 0x80 * ones) != 0) {
-        return -1;
-    }
+    uint64_t d = ((v & ~0xFFULL) | '0') - 0x30 * 0x0101010101010101ULL;
     /* Pairs, then quads, then all eight digits (first byte most significant). */
     d = (d * 10) + (d >> 8);
     d = (((d & 0x000000FF000000FFULL) * 0x000F424000000064ULL) +
@@ -355,12 +346,8 @@ static const char date_todo[] = "write it as YYYY-MM-DD or ISO 8601 date-time";
 static inline uint64_t memo_tail(const char *s, size_t n) {
     uint64_t t = (uint64_t)(unsigned char)s[8] | (uint64_t)(unsigned char)s[9] << 8;
     if (n == 25) {
-        uint64_t w; /* bytes 17-24; the seconds (17-18) masked off */
-        memcpy(&w, s + 17, 8);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-        w = __builtin_bswap64(w);
-#endif
-        t |= w & ~0xFFFFULL;
+        /* Bytes 17-24; the seconds (17-18) masked off. */
+        t |= poa_date_load8(s + 17) & ~0xFFFFULL;
     } else if (n == 20) {
         t |= (uint64_t)(unsigned char)s[19] << 16;
     }
@@ -1336,9 +1323,6 @@ static poa_status read_records(rows *x, poa_error *err) {
     }
 }
 
-/* Open one export and recognise it by its header. *out is NULL when no
- * report matches (the caller skips the file with a warning); a header that
- * matches a report but lacks its required columns is an error naming them. */
 /* How the case's exports are read: the marketplace's code page for files
  * that are not UTF-8, and the caller's encoding and quoting. */
 static poa_table_options reader_options(const loader *L) {
@@ -1350,12 +1334,16 @@ static poa_table_options reader_options(const loader *L) {
     return topt;
 }
 
+/* Open one export and recognise it by its header. *out is NULL when no
+ * report matches (the caller skips the file with a warning); a header that
+ * matches a report but lacks its required columns is an error naming them.
+ * quiet: a first look, whose reader gives no warnings. */
 static poa_status open_detect(loader *L, const char *path, poa_table_reader **out,
                               header_match *best, int quiet, poa_error *err) {
     *out = NULL;
     poa_table_options topt = reader_options(L);
     if (quiet) {
-        topt.warner = NULL; /* a first look: the reading proper warns */
+        topt.warner = NULL; /* the reading proper warns */
     }
     poa_table_reader *r;
     poa_status st = poa_table_open(&r, path, &topt, err);
@@ -1425,6 +1413,14 @@ static poa_status open_detect(loader *L, const char *path, poa_table_reader **ou
     return POA_OK;
 }
 
+/* An input file's record before any of its rows is read. */
+static void start_file(poa_input_file *file, const char *path, const char *type) {
+    memset(file, 0, sizeof *file);
+    file->path = path;
+    file->type = type;
+    file->first_day = file->last_day = POA_NO_DAY;
+}
+
 /* What reading an orders export in bulk may change, as it was before. */
 typedef struct {
     const poa_marketplace *marketplace;
@@ -1483,12 +1479,7 @@ static poa_status read_orders_export(loader *L, const char *path, poa_table_read
         /* An order came back: undo, and read the export again. Its
          * strings stay interned, in the order the second reading asks for
          * them again. */
-        poa_input_file *file = x->file;
-        const char *fpath = file->path, *ftype = file->type;
-        memset(file, 0, sizeof *file);
-        file->path = fpath;
-        file->type = ftype;
-        file->first_day = file->last_day = POA_NO_DAY;
+        start_file(x->file, x->file->path, x->file->type);
         c->norders = 0;
         poa_spill_free(c->spilled);
         c->marketplace = undo.marketplace;
@@ -1518,13 +1509,7 @@ static poa_status read_orders_export(loader *L, const char *path, poa_table_read
         if (st != POA_OK) {
             return st;
         }
-        const header_match *m = x->m;
-        memset(x, 0, sizeof *x);
-        x->L = L;
-        x->r = *r;
-        x->m = m;
-        x->path = path;
-        x->file = file;
+        *x = (rows){.L = L, .r = *r, .m = x->m, .path = path, .file = x->file};
     }
     /* Row by row: size the id index once instead of rebuilding it as it
      * grows. */
@@ -1540,10 +1525,7 @@ static poa_status read_detected(loader *L, const char *path, const char *shown,
                                 poa_error *err) {
     poa_case *c = L->c;
     poa_input_file *file = &c->files[c->nfiles++];
-    memset(file, 0, sizeof *file);
-    file->path = poa_arena_strdup(c->arena, shown);
-    file->type = m->report->id;
-    file->first_day = file->last_day = POA_NO_DAY;
+    start_file(file, poa_arena_strdup(c->arena, shown), m->report->id);
     rows x = {.L = L, .r = r, .m = m, .path = path, .file = file};
     poa_status st;
     const char *id = m->report->id;

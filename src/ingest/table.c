@@ -182,15 +182,6 @@ static size_t check_text(const unsigned char *s, size_t n, int utf8) {
 /* Offset of the first byte >= 0x80 in [s, s+n), or n. */
 static size_t first_high(const unsigned char *s, size_t n) {
     size_t i = 0;
-    /* Every block of an ASCII file passes here (it stays undecided to its
-     * end): 64 bytes a step, OR-ed together, then the word that has it. */
-    for (; i + 64 <= n; i += 64) {
-        uint64_t v[8];
-        memcpy(v, s + i, sizeof v);
-        if ((v[0] | v[1] | v[2] | v[3] | v[4] | v[5] | v[6] | v[7]) & HIGHS) {
-            break;
-        }
-    }
     for (; i + 8 <= n; i += 8) {
         uint64_t v;
         memcpy(&v, s + i, 8);
@@ -1053,8 +1044,8 @@ poa_status poa_table_open(poa_table_reader **out, const char *path,
     r->quoting = opt->quoting;
     r->max_line = opt->max_line_bytes ? opt->max_line_bytes : DEFAULT_BYTES;
     r->block = opt->block_bytes ? opt->block_bytes : READ_BYTES;
-    r->split_line = pick_split_line();
     r->block = r->block < MIN_BLOCK ? MIN_BLOCK : r->block;
+    r->split_line = pick_split_line();
     r->warner = opt->warner;
     r->pass = 1;
     r->line = 1;
