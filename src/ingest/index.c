@@ -94,7 +94,9 @@ int poa_id_index_build(poa_id_index *ix, const poa_order_rec *orders, size_t n,
                        size_t expected) {
     /* Ids a step: their hashes are sorted by the region of the table they
      * start probing in (a counting sort on the top bits of the home slot),
-     * then placed region by region. */
+     * then placed region by region. The sort moves the hashes themselves,
+     * with their positions, so that placing reads them in order; an order's
+     * id is read only when a slot's tag matches its hash. */
     enum { STEP = 1 << 17, REGION_BITS = 10, AHEAD = 32 };
     if (ix->count || n > POA_ID_INDEX_MAX) {
         return -1;
@@ -103,11 +105,13 @@ int poa_id_index_build(poa_id_index *ix, const poa_order_rec *orders, size_t n,
         return -1;
     }
     uint64_t *hash = malloc(STEP * sizeof *hash);
-    uint32_t *sorted = malloc(STEP * sizeof *sorted);
+    uint64_t *sorted = malloc(STEP * sizeof *sorted);
+    uint32_t *sorted_pos = malloc(STEP * sizeof *sorted_pos);
     size_t *start = malloc(((1u << REGION_BITS) + 1) * sizeof *start);
-    if (!hash || !sorted || !start) {
+    if (!hash || !sorted || !sorted_pos || !start) {
         free(hash);
         free(sorted);
+        free(sorted_pos);
         free(start);
         return -1;
     }
@@ -128,31 +132,34 @@ int poa_id_index_build(poa_id_index *ix, const poa_order_rec *orders, size_t n,
             start[b + 1] += start[b];
         }
         for (size_t k = 0; k < m; k++) {
-            sorted[start[home(hash[k], ix->cap) >> shift]++] = (uint32_t)k;
+            const size_t to = start[home(hash[k], ix->cap) >> shift]++;
+            sorted[to] = hash[k];
+            sorted_pos[to] = (uint32_t)(from + k);
         }
         for (size_t j = 0; j < m && !duplicate; j++) {
             /* Regions come in order, slots within one do not: load ahead. */
             if (j + AHEAD < m) {
-                __builtin_prefetch(&ix->slots[home(hash[sorted[j + AHEAD]], ix->cap)], 1);
+                __builtin_prefetch(&ix->slots[home(sorted[j + AHEAD], ix->cap)], 1);
             }
-            const uint32_t k = sorted[j];
-            const uint64_t h = hash[k], id = rec_id(&orders[from + k]);
-            const uint32_t tag = tag_of(ix, h);
+            const uint64_t h = sorted[j];
+            const uint32_t pos = sorted_pos[j], tag = tag_of(ix, h);
             size_t i = home(h, ix->cap);
             for (; ix->slots[i]; i = i + 1 == ix->cap ? 0 : i + 1) {
                 uint32_t s = ix->slots[i];
-                if ((s & ~mask) == tag && rec_id(&orders[(s & mask) - 1]) == id) {
+                if ((s & ~mask) == tag &&
+                    rec_id(&orders[(s & mask) - 1]) == rec_id(&orders[pos])) {
                     duplicate = 1;
                     break;
                 }
             }
             if (!duplicate) {
-                ix->slots[i] = tag | (uint32_t)(from + k + 1);
+                ix->slots[i] = tag | (pos + 1);
             }
         }
     }
     free(hash);
     free(sorted);
+    free(sorted_pos);
     free(start);
     if (duplicate) {
         poa_id_index_free(ix);
