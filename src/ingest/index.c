@@ -338,10 +338,10 @@ void poa_interner_init(poa_interner *in, poa_arena *arena) {
 
 void poa_interner_free(poa_interner *in) {
     free(in->items);
-    free(in->lens);
+    free(in->keys);
     free(in->slots);
     in->items = NULL;
-    in->lens = NULL;
+    in->keys = NULL;
     in->slots = NULL;
 }
 
@@ -384,24 +384,20 @@ static uint64_t hash_bytes(const char *s, size_t n) {
     return mix(h);
 }
 
-static int same_bytes(const char *a, const char *b, size_t n) {
+static poa_intern_key key_of(const char *s, size_t n) {
+    poa_intern_key k = {0, 0, (uint32_t)n};
     if (n < 8) {
-        return short_word(a, n) == short_word(b, n);
+        k.first = short_word(s, n);
+    } else {
+        memcpy(&k.first, s, 8);
+        memcpy(&k.last, s + n - 8, 8);
     }
-    if (n <= 16) {
-        uint64_t a0, b0, a1, b1;
-        memcpy(&a0, a, 8);
-        memcpy(&b0, b, 8);
-        memcpy(&a1, a + n - 8, 8);
-        memcpy(&b1, b + n - 8, 8);
-        return a0 == b0 && a1 == b1;
-    }
-    return memcmp(a, b, n) == 0;
+    return k;
 }
 
 static uint64_t interned_hash(const void *ctx, size_t k) {
     const poa_interner *in = ctx;
-    return hash_bytes(in->items[k], in->lens[k]);
+    return hash_bytes(in->items[k], in->keys[k].len);
 }
 
 uint64_t poa_intern_hash(const char *s, size_t n) {
@@ -422,23 +418,26 @@ uint32_t poa_intern_hashed(poa_interner *in, const char *s, size_t n, uint64_t h
     /* Slots keep the hash bits above the item: a probe passing other
      * strings' slots seldom reads their lengths or bytes, each a cache
      * miss in a table of a million SKUs. */
+    if (n >= UINT32_MAX) {
+        return UINT32_MAX;
+    }
     const uint32_t tag = slot_tag(h, in->cap, 1), mask = (uint32_t)in->cap - 1;
+    const poa_intern_key key = key_of(s, n);
     size_t i = h & (in->cap - 1);
     while (in->slots[i]) {
         uint32_t sl = in->slots[i];
         if ((sl & ~mask) == tag) {
             uint32_t k = (sl & mask) - 1;
-            if (in->lens[k] == n && same_bytes(in->items[k], s, n)) {
+            const poa_intern_key *kk = &in->keys[k];
+            if (kk->len == key.len && kk->first == key.first && kk->last == key.last &&
+                (n <= 16 || memcmp(in->items[k] + 8, s + 8, n - 16) == 0)) {
                 return k;
             }
         }
         i = (i + 1) & (in->cap - 1);
     }
-    if (n >= UINT32_MAX) {
-        return UINT32_MAX;
-    }
-    if (grow_pair((void **)&in->items, sizeof *in->items, (void **)&in->lens,
-                  sizeof *in->lens, &in->items_cap, in->count) != 0) {
+    if (grow_pair((void **)&in->items, sizeof *in->items, (void **)&in->keys,
+                  sizeof *in->keys, &in->items_cap, in->count) != 0) {
         return UINT32_MAX;
     }
     char *copy = poa_arena_strndup(in->arena, s, n);
@@ -446,7 +445,7 @@ uint32_t poa_intern_hashed(poa_interner *in, const char *s, size_t n, uint64_t h
         return UINT32_MAX;
     }
     in->items[in->count] = copy;
-    in->lens[in->count] = (uint32_t)n;
+    in->keys[in->count] = key;
     in->slots[i] = tag | ((uint32_t)in->count + 1);
     return (uint32_t)in->count++;
 }

@@ -63,13 +63,22 @@ poa_order *poa_spill_find(const poa_spill_map *m, uint32_t pos);
  * out of memory. */
 poa_order *poa_spill_put(poa_spill_map *m, uint32_t pos);
 
+/* What a probe compares of an item: its length, and its first and last
+ * eight bytes (its bytes, zero-padded, when shorter than eight). That is
+ * the whole item up to 16 bytes, so a probe for a SKU or a carrier reads
+ * neither the item nor its pointer. */
+typedef struct {
+    uint64_t first, last;
+    uint32_t len;
+} poa_intern_key;
+
 /* A set of interned strings (SKUs, carriers, reasons), indexes stable. */
 typedef struct {
     poa_arena *arena;
     const char **items;
     size_t count, items_cap;
-    uint32_t *lens;  /* strlen of each item, so a probe compares with memcmp */
-    uint32_t *slots; /* index + 1, hash bits above it; 0 empty */
+    poa_intern_key *keys; /* each item's */
+    uint32_t *slots;      /* index + 1, hash bits above it; 0 empty */
     size_t cap;
 } poa_interner;
 

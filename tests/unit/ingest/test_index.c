@@ -219,10 +219,44 @@ static void interned_strings_differing_anywhere(void **state) {
     }
     assert_int_equal(in.count, expect);
     /* "", "a", "b", "aa", then "ba" */
-    assert_int_equal(in.lens[4], 2);
+    assert_int_equal(in.keys[4].len, 2);
     assert_memory_equal(in.items[4], "ba", 2);
     poa_interner_free(&in);
     poa_arena_free(a);
+}
+
+/* Strings given one hash on purpose, so that every probe meets the other's
+ * slot with a matching tag: only their lengths and bytes tell them apart.
+ * Each length up to 40 (the key holds 16 bytes; longer items are compared
+ * past it), each position changed. */
+static void one_hash_told_apart_by_bytes(void **state) {
+    (void)state;
+    enum { SAME_HASH = 42 };
+    char s[41], t[41];
+    for (size_t n = 0; n <= 40; n++) {
+        for (size_t at = 0; at < (n ? n : 1); at++) {
+            poa_arena *a = poa_arena_new();
+            assert_non_null(a);
+            poa_interner in;
+            poa_interner_init(&in, a);
+            memset(s, 'a', n);
+            memcpy(t, s, n);
+            if (n) {
+                t[at] = 'b';
+            }
+            assert_int_equal(poa_intern_hashed(&in, s, n, SAME_HASH), 0);
+            assert_int_equal(poa_intern_hashed(&in, t, n, SAME_HASH), n ? 1 : 0);
+            assert_int_equal(poa_intern_hashed(&in, s, n, SAME_HASH), 0);
+            assert_int_equal(poa_intern_hashed(&in, t, n, SAME_HASH), n ? 1 : 0);
+            if (n) { /* the same bytes, shorter by one: another item */
+                assert_int_equal(poa_intern_hashed(&in, s, n - 1, SAME_HASH), 2);
+                assert_int_equal(poa_intern_hashed(&in, t, n, SAME_HASH), 1);
+            }
+            assert_memory_equal(in.items[0], s, n);
+            poa_interner_free(&in);
+            poa_arena_free(a);
+        }
+    }
 }
 
 /* 300,000 SKUs through many doublings, asked for in two steps (hash and
@@ -261,7 +295,7 @@ static void interned_in_steps_and_tagged(void **state) {
         }
         used++;
         uint32_t k = (sl & mask) - 1;
-        uint64_t h = poa_intern_hash(in.items[k], in.lens[k]);
+        uint64_t h = poa_intern_hash(in.items[k], in.keys[k].len);
         assert_int_equal(sl & ~mask, (uint32_t)(h >> 32) << bits);
     }
     assert_int_equal(used, 2 * N);
@@ -279,6 +313,7 @@ int main(void) {
         cmocka_unit_test(built_at_once),
         cmocka_unit_test(interned_strings_differing_anywhere),
         cmocka_unit_test(interned_in_steps_and_tagged),
+        cmocka_unit_test(one_hash_told_apart_by_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
