@@ -182,7 +182,8 @@ void poa_header_normalise(const char *s, size_t n, char *out, size_t cap);
 /* Is day a business day of marketplace m (NULL: Mon-Fri)? */
 int poa_business_day(const poa_marketplace *m, int day);
 /* Business days after `from` up to and including `to` (0 when to <= from),
- * counted over POA_BUSINESS_DAYS_SPAN days at most. */
+ * counted over POA_BUSINESS_DAYS_SPAN days at most. Any two ints will do,
+ * POA_NO_DAY included. */
 int poa_business_days_between(const poa_marketplace *m, int from, int to);
 #define POA_BUSINESS_DAYS_SPAN 3660 /* a decade: bounds a corrupt date */
 /* The business days of marketplace m over the days first..last, looked

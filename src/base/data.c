@@ -581,12 +581,16 @@ int poa_business_day(const poa_marketplace *m, int day) {
 }
 
 int poa_business_days_between(const poa_marketplace *m, int from, int to) {
-    int n = 0;
-    if (to - from > POA_BUSINESS_DAYS_SPAN) {
-        to = from + POA_BUSINESS_DAYS_SPAN;
+    /* In long long: a missing day (POA_NO_DAY, the lowest int) or a day
+     * near the top of the range must not overflow the difference or the
+     * count's last step. */
+    long long last = to;
+    if (last - from > POA_BUSINESS_DAYS_SPAN) {
+        last = (long long)from + POA_BUSINESS_DAYS_SPAN;
     }
-    for (int d = from + 1; d <= to; d++) {
-        n += poa_business_day(m, d);
+    int n = 0;
+    for (long long d = (long long)from + 1; d <= last; d++) {
+        n += poa_business_day(m, (int)d);
     }
     return n;
 }

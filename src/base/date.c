@@ -44,7 +44,7 @@ void poa_day_to_ymd(int day, int *y, int *m, int *d) {
 
 int poa_day_weekday(int day) {
     /* 1970-01-01 was a Thursday (3 when Monday is 0). */
-    int w = (day + 3) % 7;
+    int w = (day % 7 + 3) % 7; /* day + 3 would overflow at the top of int */
     return w < 0 ? w + 7 : w;
 }
 

@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <cmocka.h>
 
@@ -23,6 +24,13 @@ static void test_days_and_weekdays(void **state) {
     assert_int_equal(ymd(2100, 3, 1) - ymd(2100, 2, 28), 1);     /* not a leap year */
     assert_int_equal(poa_day_weekday(ymd(2026, 11, 23)), 0);     /* a Monday */
     assert_int_equal(poa_day_weekday(ymd(2026, 12, 25)), 4);     /* a Friday */
+    assert_int_equal(poa_day_weekday(ymd(1969, 12, 31)), 2);     /* before day 0 */
+    /* Any int is some weekday, without overflow at the ends of the range,
+     * and a week later is the same one. */
+    assert_int_equal(poa_day_weekday(INT_MAX), 4);
+    assert_int_equal(poa_day_weekday(INT_MAX - 7), 4);
+    assert_int_equal(poa_day_weekday(INT_MIN), 1);
+    assert_int_equal(poa_day_weekday(INT_MIN + 7), 1);
     char s[11];
     poa_day_format(ymd(2026, 2, 28) + 1, s);
     assert_string_equal(s, "2026-03-01");

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <limits.h>
 #include <math.h>
 
 #include "common/testutil.h"
@@ -945,6 +946,17 @@ static void test_calendar(void **state) {
     assert_non_null(cal.day);
     assert_int_equal(poa_calendar_business_days_between(&cal, first, first + 4000),
                      poa_business_days_between(uk, first, first + 4000));
+    /* A missing day on either side, and days at the ends of the range, are
+     * counted without overflow (the sanitizer build would stop here): a
+     * decade at most, nothing backwards. */
+    const int decade = poa_business_days_between(uk, POA_NO_DAY, POA_NO_DAY + 3660);
+    assert_true(decade > 2500 && decade < 2700);
+    assert_int_equal(poa_business_days_between(uk, POA_NO_DAY, first), decade);
+    assert_int_equal(poa_calendar_business_days_between(&cal, POA_NO_DAY, first), decade);
+    assert_int_equal(poa_business_days_between(uk, first, POA_NO_DAY), 0);
+    assert_int_equal(poa_calendar_business_days_between(&cal, first, POA_NO_DAY), 0);
+    assert_int_equal(poa_business_days_between(NULL, INT_MAX - 7, INT_MAX), 5);
+    assert_int_equal(poa_business_days_between(NULL, INT_MAX, INT_MAX), 0);
     poa_calendar_free(&cal);
     poa_data_free(d);
 }
