@@ -1,6 +1,7 @@
 #include "diagnose/diagnose_private.h"
 #include "poagen/diagnose.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -655,6 +656,24 @@ static int order_counted(const poa_case *c, size_t k, const poa_metric *m, poa_o
            poa_order_in_channel(o, m->channel);
 }
 
+/* What one negative feedback or claim said (its themes), for its order.
+ * The records of all orders are sorted by order and then read order by
+ * order: the memory is a record each, not a word for every order of the
+ * case. */
+typedef struct {
+    uint32_t order, seq; /* seq: feedback first, then claims, as read */
+    uint32_t sku;
+    unsigned long long themes;
+} heard_rec;
+
+static int by_order_then_seq(const void *pa, const void *pb) {
+    const heard_rec *a = pa, *b = pb;
+    if (a->order != b->order) {
+        return a->order < b->order ? -1 : 1;
+    }
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
 static void odr_drivers(const poa_case *c, const poa_data *d, const poa_metric *m,
                         int32_t as_of, poa_figures *f) {
     long long defects = m->numerator;
@@ -667,79 +686,83 @@ static void odr_drivers(const poa_case *c, const poa_data *d, const poa_metric *
     size_t nt = d->nthemes < 64 ? d->nthemes : 64;
     long long by_theme[64] = {0};
     long long classified = 0, unclassified = 0, described = 0;
-    unsigned long long *seen = calloc(c->norders ? c->norders : 1, sizeof *seen);
-    unsigned char *counted = calloc(c->norders ? c->norders : 1, 1);
+    const size_t cap = c->nfeedback + c->nclaims;
+    heard_rec *heard = malloc((cap ? cap : 1) * sizeof *heard);
     long long *by_sku = calloc(c->nskus ? c->nskus : 1, sizeof *by_sku);
     poa_themes *th = poa_themes_new(d);
-    for (size_t i = 0; seen && counted && i < c->nfeedback; i++) {
+    size_t nheard = 0;
+    for (size_t i = 0; heard && i < c->nfeedback; i++) {
         const poa_feedback *fb = &c->feedback[i];
         if (fb->rating > 2 || fb->removed || fb->day > as_of) {
             continue;
         }
-        size_t k = fb->order;
-        poa_order ord, *o = &ord;
-        if (!order_counted(c, k, m, o)) {
+        poa_order ord;
+        if (!order_counted(c, fb->order, m, &ord)) {
             continue;
         }
-        unsigned long long bits =
-            fb->comment ? poa_themes_classify(th, fb->comment, strlen(fb->comment)) : 0;
-        seen[k] |= bits;
-        if (!counted[k] && by_sku && o->sku != UINT32_MAX && o->sku < c->nskus) {
-            by_sku[o->sku]++;
-        }
-        counted[k] = 1;
+        heard[nheard++] = (heard_rec){
+            (uint32_t)fb->order, (uint32_t)i, ord.sku,
+            fb->comment ? poa_themes_classify(th, fb->comment, strlen(fb->comment)) : 0};
     }
     /* A-to-z claims speak too: their reason text joins the themes, and a
      * claim for an item never received is counted on its own. */
-    long long claims_not_received = 0;
     int not_received = -1;
     for (size_t t = 0; t < nt; t++) {
         if (strcmp(d->themes[t].id, "not_received") == 0) {
             not_received = (int)t;
         }
     }
-    for (size_t i = 0; seen && counted && i < c->nclaims; i++) {
+    for (size_t i = 0; heard && i < c->nclaims; i++) {
         const poa_claim *cl = &c->claims[i];
         if (cl->day > as_of || cl->reason == 0xFFFF) {
             continue;
         }
-        size_t k = cl->order;
-        poa_order ord, *o = &ord;
-        if (!order_counted(c, k, m, o)) {
+        poa_order ord;
+        if (!order_counted(c, cl->order, m, &ord)) {
             continue;
         }
         const char *reason = c->reasons[cl->reason];
-        unsigned long long bits = poa_themes_classify(th, reason, strlen(reason));
-        if (not_received >= 0 && (bits & (1ULL << not_received)) &&
-            !(seen[k] & (1ULL << not_received))) {
-            claims_not_received++;
-        }
-        seen[k] |= bits;
-        if (!counted[k] && by_sku && o->sku != UINT32_MAX && o->sku < c->nskus) {
-            by_sku[o->sku]++;
-        }
-        counted[k] = 1;
+        heard[nheard++] =
+            (heard_rec){(uint32_t)cl->order, (uint32_t)(c->nfeedback + i), ord.sku,
+                        poa_themes_classify(th, reason, strlen(reason))};
     }
-    put(f, "claims_not_received", (double)claims_not_received, 1);
-    put(f, "claims_not_received_share", ratio(claims_not_received, defects), 0);
-    for (size_t k = 0; seen && counted && k < c->norders; k++) {
-        if (!counted[k]) {
-            continue;
+    if (nheard) {
+        qsort(heard, nheard, sizeof *heard, by_order_then_seq);
+    }
+    const unsigned long long nr_bit = not_received >= 0 ? 1ULL << not_received : 0;
+    long long claims_not_received = 0;
+    for (size_t i = 0; i < nheard;) {
+        /* One order's records, feedback first: a claim that the item never
+         * came counts unless the order already said so. */
+        unsigned long long seen = 0;
+        const size_t first = i;
+        for (; i < nheard && heard[i].order == heard[first].order; i++) {
+            if (heard[i].seq >= c->nfeedback && (heard[i].themes & nr_bit) &&
+                !(seen & nr_bit)) {
+                claims_not_received++;
+            }
+            seen |= heard[i].themes;
         }
-        if (!seen[k]) {
+        const uint32_t sku = heard[first].sku;
+        if (by_sku && sku != UINT32_MAX && sku < c->nskus) {
+            by_sku[sku]++;
+        }
+        if (!seen) {
             unclassified++;
             continue;
         }
         classified++;
         int desc = 0;
         for (size_t t = 0; t < nt; t++) {
-            if (seen[k] & (1ULL << t)) {
+            if (seen & (1ULL << t)) {
                 by_theme[t]++;
                 desc |= described_theme(d->themes[t].id);
             }
         }
         described += desc;
     }
+    put(f, "claims_not_received", (double)claims_not_received, 1);
+    put(f, "claims_not_received_share", ratio(claims_not_received, defects), 0);
     put(f, "classified", (double)classified, 1);
     put(f, "unclassified", (double)unclassified, 1);
     for (size_t t = 0; t < nt; t++) {
@@ -757,8 +780,7 @@ static void odr_drivers(const poa_case *c, const poa_data *d, const poa_metric *
         put(f, "top_defect_sku_count", (double)by_sku[top], 1);
     }
     poa_themes_free(th);
-    free(seen);
-    free(counted);
+    free(heard);
     free(by_sku);
 }
 

@@ -434,6 +434,51 @@ static void test_odr_claims_not_received(void **state) {
     free(b.text);
 }
 
+/* Many defective orders, some heard from twice: 400 orders bought 10-01
+ * (ids 1..400, SKU-(id % 3)); 1-star feedback "Item not received" on
+ * orders 1..60 and a granted claim with that reason on orders 31..90. 90
+ * defective orders, each counted once: once in its theme, once for its
+ * SKU (30 per SKU), and a claim counts as "not received" only for the 30
+ * orders the feedback had not already said so of. */
+static void test_odr_orders_heard_once(void **state) {
+    (void)state;
+    sb b = {0};
+    add(&b, H);
+    orders(&b, 400, "2026-10-01", "Shipped", "2026-10-02", "2026-10-01", "", "", "", "");
+    static char fb[8192], claims[8192];
+    size_t n = (size_t)snprintf(fb, sizeof fb,
+                                "Date\tRating\tComments\tYour Response\tOrder ID\tRater "
+                                "Email\n");
+    for (int i = 1; i <= 60; i++) {
+        n += (size_t)snprintf(fb + n, sizeof fb - n,
+                              "10/10/26\t1\tItem not received.\t\t202-%07d-%07d\t\n", i,
+                              i);
+    }
+    n = (size_t)snprintf(claims, sizeof claims, "order-id\tclaim-date\tstatus\treason\n");
+    for (int i = 31; i <= 90; i++) {
+        n += (size_t)snprintf(claims + n, sizeof claims - n,
+                              "202-%07d-%07d\t2026-10-20\tgranted\tItem not received\n",
+                              i, i);
+    }
+    extra_claims = claims;
+    fixture f;
+    load(&f, b.text, fb, NULL);
+    extra_claims = NULL;
+    free(b.text);
+    const poa_metric *odr = poa_metrics_find(f.metrics, "odr", "all", 0);
+    assert_non_null(odr);
+    assert_int_equal(odr->numerator, 90);
+    assert_int_equal(odr->denominator, 400);
+    const poa_finding *x = finding(&f, "odr_not_received");
+    assert_non_null(x);
+    assert_int_equal((int)fig(x, "theme_not_received"), 90);
+    assert_int_equal((int)fig(x, "classified"), 90);
+    assert_int_equal((int)fig(x, "unclassified"), 0);
+    assert_int_equal((int)fig(x, "claims_not_received"), 30);
+    assert_int_equal((int)fig(x, "top_defect_sku_count"), 30);
+    unload(&f);
+}
+
 static void test_cr_causes(void **state) {
     (void)state;
     static const char *const reasons[][2] = {
@@ -989,6 +1034,7 @@ int main(void) {
         cmocka_unit_test(test_notice_causes),
         cmocka_unit_test(test_themes_every_language),
         cmocka_unit_test(test_calendar),
+        cmocka_unit_test(test_odr_orders_heard_once),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
