@@ -609,6 +609,44 @@ static void field_columns_in_code_points(void **state) {
     poa_table_close(r);
 }
 
+/* Rows whose quotes are all stray ("Fjord" Mug, a quote closed mid-field
+ * after a delimiter, a doubled quote before the stray one) read the same
+ * whether or not the row also holds a real quoted field: the same fields,
+ * at the same lines and columns, and only real quoted fields counted. */
+static void stray_quotes_read_alike(void **state) {
+    (void)state;
+    static const char *const rows[] = {
+        "h1\th2\th3\th4\th5\th6\n"
+        "\xC3\xA9\t\"Fjord\" Mug\t\"a\tb\" c\t\"x\"\"y\" z\tlast\n",
+        "h1\th2\th3\th4\th5\th6\n"
+        "\"\xC3\xA9\"\t\"Fjord\" Mug\t\"a\tb\" c\t\"x\"\"y\" z\tlast\n",
+    };
+    static const unsigned columns[] = {1, 3, 15, 18, 23, 32};
+    for (size_t k = 0; k < 2; k++) {
+        write_bytes(rows[k], strlen(rows[k]));
+        poa_table_reader *r;
+        poa_error err;
+        assert_int_equal(poa_table_open(&r, path, NULL, &err), POA_OK);
+        const poa_field *f = NULL;
+        size_t n = 0;
+        unsigned long line = 0;
+        assert_int_equal(poa_table_next(r, &f, &n, &line, &err), POA_OK);
+        assert_int_equal(poa_table_next(r, &f, &n, &line, &err), POA_OK);
+        poa_buf b = {0};
+        render_row(&b, line, f, n);
+        assert_string_equal(poa_buf_cstr(&b),
+                            "2:\xC3\xA9|\"Fjord\" Mug|\"a|b\" c|\"x\"\"y\" z|last\n");
+        poa_buf_free(&b);
+        for (size_t i = 0; i < n; i++) {
+            /* The second file's first field is two quotes wider. */
+            assert_int_equal(poa_table_field_column(r, i), columns[i] + (i ? 2 * k : 0));
+            assert_int_equal(poa_table_field_line(r, i), 2);
+        }
+        assert_int_equal(poa_table_info_get(r)->quoted_fields, k);
+        poa_table_close(r);
+    }
+}
+
 static void lines_after_multiline_field(void **state) {
     (void)state;
     WRITE("a,b,c\n1,\"x\ny\nz\",\xC3\xA9,w\n2,3,4\n");
@@ -829,6 +867,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(bom_tab_quoted_tab_and_newline, setup, teardown),
         cmocka_unit_test_setup_teardown(tab_without_bom_does_not_span, setup, teardown),
         cmocka_unit_test_setup_teardown(literal_leading_quote, setup, teardown),
+        cmocka_unit_test_setup_teardown(stray_quotes_read_alike, setup, teardown),
         cmocka_unit_test_setup_teardown(doubled_quotes, setup, teardown),
         cmocka_unit_test_setup_teardown(quoting_none_and_rfc4180, setup, teardown),
         cmocka_unit_test_setup_teardown(comma_separated_orders, setup, teardown),
