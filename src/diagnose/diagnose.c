@@ -285,8 +285,10 @@ static const char *const rdr_driver_names[] = {"returns",
                                                "dissatisfied_returns",
                                                "late_answers",
                                                "late_answer_share",
+                                               "late_answer_rate",
                                                "invalid_rejections",
                                                "invalid_rejection_share",
+                                               "invalid_rejection_rate",
                                                "negative_return_feedback",
                                                NULL};
 
@@ -955,9 +957,14 @@ static void rdr_drivers(const poa_case *c, const poa_metric *m, poa_figures *f) 
     put(f, "returns", (double)m->denominator, 1);
     put(f, "dissatisfied_returns", (double)m->numerator, 1);
     put(f, "late_answers", (double)m->unanswered, 1);
+    /* The shares are of the returns that counted against the rate (how
+     * much of the failure a cause explains); the rates are of all return
+     * requests, which is what "X of the Y requests" in a text says. */
     put(f, "late_answer_share", ratio(m->unanswered, m->numerator), 0);
+    put(f, "late_answer_rate", ratio(m->unanswered, m->denominator), 0);
     put(f, "invalid_rejections", (double)m->invalid_rejections, 1);
     put(f, "invalid_rejection_share", ratio(m->invalid_rejections, m->numerator), 0);
+    put(f, "invalid_rejection_rate", ratio(m->invalid_rejections, m->denominator), 0);
     put(f, "negative_return_feedback", (double)m->negative_returns, 1);
 }
 

@@ -376,6 +376,8 @@ static void test_rdr_late_answer(void **state) {
     assert_int_equal((int)fig(x, "returns"), 20);
     assert_int_equal((int)fig(x, "late_answers"), 6);
     assert_true(fig(x, "late_answer_share") == 1.0);
+    /* Of all 20 requests, as the text's "6 of the 20" says. */
+    assert_true(fig(x, "late_answer_rate") == 0.3);
     assert_int_equal((int)fig(x, "invalid_rejections"), 0);
     assert_null(finding(&f, "rdr_invalid_rejection"));
     unload(&f);
@@ -391,6 +393,7 @@ static void test_rdr_invalid_rejection(void **state) {
     assert_non_null(x);
     assert_int_equal((int)fig(x, "invalid_rejections"), 4);
     assert_true(fig(x, "invalid_rejection_share") == 1.0);
+    assert_true(fig(x, "invalid_rejection_rate") == 0.2);
     assert_null(finding(&f, "rdr_late_answer"));
     unload(&f);
 }
