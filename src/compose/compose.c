@@ -677,16 +677,20 @@ json_t *poa_model_build(const poa_case *c, const poa_metrics *m, const poa_diagn
     static const char *const statuses[] = {"active",    "at-risk", "under-review",
                                            "on-hold",   "locked",  "deactivated",
                                            "suspended", NULL};
+    int known = 0;
     for (size_t i = 0; statuses[i]; i++) {
         char key[32];
         snprintf(key, sizeof key, "%s", statuses[i]);
         for (char *k = key; *k; k++) {
             *k = *k == '-' ? '_' : *k;
         }
-        json_object_set_new(account, key,
-                            json_boolean(info->account_status &&
-                                         strcmp(info->account_status, statuses[i]) == 0));
+        const int is = info->account_status && strcmp(info->account_status, statuses[i]) == 0;
+        json_object_set_new(account, key, json_boolean(is));
+        known |= is;
     }
+    /* false without a case.xml: the templates then ask for the status
+     * instead of leaving its word out. */
+    json_object_set_new(account, "known", json_boolean(known));
     json_object_set_new(root, "account", account);
     json_t *notice = json_object();
     json_object_set_new(notice, "date", day_or_null(info->notice_date));

@@ -1735,6 +1735,7 @@ poa_status poa_case_load(poa_case **out, const char *path, const poa_data *data,
     c->spilled = spilled;
     c->latest_purchase = POA_NO_DAY;
     c->report_latest = POA_NO_DAY;
+    c->info.notice_date = POA_NO_DAY; /* until a case.xml gives one */
     L.c = c;
     L.data = data;
     L.opt = opt;
