@@ -684,7 +684,8 @@ json_t *poa_model_build(const poa_case *c, const poa_metrics *m, const poa_diagn
         for (char *k = key; *k; k++) {
             *k = *k == '-' ? '_' : *k;
         }
-        const int is = info->account_status && strcmp(info->account_status, statuses[i]) == 0;
+        const int is =
+            info->account_status && strcmp(info->account_status, statuses[i]) == 0;
         json_object_set_new(account, key, json_boolean(is));
         known |= is;
     }
