@@ -253,6 +253,76 @@ static void check_text(const poa_ltext *t, const char *cause, const char *what,
     }
 }
 
+/* Whether a text of cause c can name this: one of its figures (a driver
+ * of its metric; a real one also as name_pct; a day as name without
+ * _day), target_pct, or one of the facts it asks for. Anything else
+ * renders as nothing, silently, in the POA. */
+static int name_known(const poa_data *d, const poa_cause_def *c, const char *name) {
+    if (strncmp(name, "facts.", 6) == 0) {
+        for (size_t k = 0; k < c->nfacts; k++) {
+            if (strcmp(c->facts[k].name, name + 6) == 0) {
+                return 1;
+            }
+        }
+        return 0;
+    }
+    if (!c->metric[0]) {
+        return 0;
+    }
+    if (strcmp(name, "target_pct") == 0 ||
+        poa_diagnose_driver_known(d, c->metric, name)) {
+        return 1;
+    }
+    char base[96];
+    size_t n = strlen(name);
+    if (n >= sizeof base - 4) {
+        return 0;
+    }
+    if (ends_with(name, "_pct")) {
+        snprintf(base, sizeof base, "%.*s", (int)(n - 4), name);
+        return poa_diagnose_driver_known(d, c->metric, base);
+    }
+    snprintf(base, sizeof base, "%s_day", name);
+    return poa_diagnose_driver_known(d, c->metric, base);
+}
+
+/* Every name a text's tags use ({{x}}, {{{x}}}, {{#x}}, {{^x}}, {{&x}};
+ * comments and partials aside) must be one the cause has. */
+static void check_names(const poa_data *d, const poa_cause_def *c, const poa_ltext *t,
+                        const char *what, const poa_warner *w, size_t *problems,
+                        const char *path) {
+    for (size_t i = 0; i < t->count; i++) {
+        for (const char *p = t->text[i]; (p = strstr(p, "{{")) != NULL;) {
+            p += 2;
+            p += *p == '{';
+            while (*p == ' ') {
+                p++;
+            }
+            if (*p == '!' || *p == '>' || *p == '=' || *p == '/') {
+                continue; /* a section's end names what its start did */
+            }
+            p += *p == '#' || *p == '^' || *p == '&';
+            while (*p == ' ') {
+                p++;
+            }
+            size_t n = strcspn(p, " }");
+            if (n == 0 || (n == 1 && *p == '.')) {
+                continue;
+            }
+            char name[128];
+            snprintf(name, sizeof name, "%.*s", (int)(n < 127 ? n : 127), p);
+            if (!name_known(d, c, name)) {
+                poa_warn(w, path, 0, 0,
+                         "cause %s: %s (%s) names '%s', which is none of its figures "
+                         "or facts — it would print as nothing",
+                         c->id, what, t->lang[i], name);
+                (*problems)++;
+            }
+            p += n;
+        }
+    }
+}
+
 size_t poa_rules_check(const poa_data *d, const poa_warner *w) {
     size_t problems = 0;
     const char *path = d->rules_path;
@@ -260,14 +330,19 @@ size_t poa_rules_check(const poa_data *d, const poa_warner *w) {
         const poa_cause_def *c = &d->causes[i];
         check_text(&c->title, c->id, "title", w, &problems, path);
         check_text(&c->explanation, c->id, "explanation", w, &problems, path);
+        check_names(d, c, &c->title, "title", w, &problems, path);
+        check_names(d, c, &c->explanation, "explanation", w, &problems, path);
         for (size_t k = 0; k < c->nactions; k++) {
             check_text(&c->actions[k], c->id, "action", w, &problems, path);
+            check_names(d, c, &c->actions[k], "action", w, &problems, path);
         }
         for (size_t k = 0; k < c->nprevent; k++) {
             check_text(&c->prevent[k], c->id, "preventive measure", w, &problems, path);
+            check_names(d, c, &c->prevent[k], "preventive measure", w, &problems, path);
         }
         for (size_t k = 0; k < c->nevidence; k++) {
             check_text(&c->evidence[k], c->id, "evidence", w, &problems, path);
+            check_names(d, c, &c->evidence[k], "evidence", w, &problems, path);
         }
         for (size_t k = 0; k < c->nfacts; k++) {
             check_text(&c->facts[k].ask, c->id, "fact question", w, &problems, path);

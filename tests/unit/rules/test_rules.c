@@ -128,6 +128,22 @@ static void test_planted_problems(void **state) {
                       "{{#late}} late orders, {{short_late}}");
     assert_true(check_table(planted, &st) >= 1);
     free(planted);
+    /* Names a text's tags use that the cause does not have, each printing
+     * as nothing: a misspelt figure, a percentage of no figure, a fact the
+     * cause does not ask for, a section on no figure. */
+    static const char *const misnamed[][2] = {
+        {"{{offday_late}}", "{{offday_lat}}"},
+        {"{{offday_share_pct}}", "{{offday_shar_pct}}"},
+        {"{{facts.weekend_cover_from}}", "{{facts.weekend_cover_form}}"},
+        {"{{from}}", "{{frm}}"},
+        {"{{#top_defect_sku}}; most concerned {{top_defect_sku}}{{/top_defect_sku}}",
+         "{{#top_defect_skus}}; most concerned {{top_defect_sku}}{{/top_defect_skus}}"}};
+    for (size_t i = 0; i < sizeof misnamed / sizeof *misnamed; i++) {
+        planted = replace(rules, misnamed[i][0], misnamed[i][1]);
+        assert_int_equal(check_table(planted, &st), 1);
+        assert_int_equal(st, POA_OK);
+        free(planted);
+    }
     /* An unknown element is refused by the schema. */
     planted = replace(rules, "<settings ", "<bogus/><settings ");
     check_table(planted, &st);
