@@ -439,10 +439,11 @@ static void test_odr_claims_not_received(void **state) {
 
 /* Many defective orders, some heard from twice: 400 orders bought 10-01
  * (ids 1..400, SKU-(id % 3)); 1-star feedback "Item not received" on
- * orders 1..60 and a granted claim with that reason on orders 31..90. 90
- * defective orders, each counted once: once in its theme, once for its
- * SKU (30 per SKU), and a claim counts as "not received" only for the 30
- * orders the feedback had not already said so of. */
+ * orders 1..60 and a granted claim with that reason on orders 31..90; two
+ * such claims on order 91; 1-star feedback on no theme ("Bad.") on order
+ * 92. 92 defective orders, each counted once: 91 in the theme, 1
+ * unclassified, once for its SKU (31, 31 and 30), and a claim counts as
+ * "not received" only for the 31 orders nothing had said so of before. */
 static void test_odr_orders_heard_once(void **state) {
     (void)state;
     sb b = {0};
@@ -457,12 +458,17 @@ static void test_odr_orders_heard_once(void **state) {
                               "10/10/26\t1\tItem not received.\t\t202-%07d-%07d\t\n", i,
                               i);
     }
+    n += (size_t)snprintf(fb + n, sizeof fb - n,
+                          "10/10/26\t1\tBad.\t\t202-0000092-0000092\t\n");
     n = (size_t)snprintf(claims, sizeof claims, "order-id\tclaim-date\tstatus\treason\n");
-    for (int i = 31; i <= 90; i++) {
+    for (int i = 31; i <= 91; i++) {
         n += (size_t)snprintf(claims + n, sizeof claims - n,
                               "202-%07d-%07d\t2026-10-20\tgranted\tItem not received\n",
                               i, i);
     }
+    n +=
+        (size_t)snprintf(claims + n, sizeof claims - n,
+                         "202-0000091-0000091\t2026-10-21\tgranted\tItem not received\n");
     extra_claims = claims;
     fixture f;
     load(&f, b.text, fb, NULL);
@@ -470,15 +476,15 @@ static void test_odr_orders_heard_once(void **state) {
     free(b.text);
     const poa_metric *odr = poa_metrics_find(f.metrics, "odr", "all", 0);
     assert_non_null(odr);
-    assert_int_equal(odr->numerator, 90);
+    assert_int_equal(odr->numerator, 92);
     assert_int_equal(odr->denominator, 400);
     const poa_finding *x = finding(&f, "odr_not_received");
     assert_non_null(x);
-    assert_int_equal((int)fig(x, "theme_not_received"), 90);
-    assert_int_equal((int)fig(x, "classified"), 90);
-    assert_int_equal((int)fig(x, "unclassified"), 0);
-    assert_int_equal((int)fig(x, "claims_not_received"), 30);
-    assert_int_equal((int)fig(x, "top_defect_sku_count"), 30);
+    assert_int_equal((int)fig(x, "theme_not_received"), 91);
+    assert_int_equal((int)fig(x, "classified"), 91);
+    assert_int_equal((int)fig(x, "unclassified"), 1);
+    assert_int_equal((int)fig(x, "claims_not_received"), 31);
+    assert_int_equal((int)fig(x, "top_defect_sku_count"), 31);
     unload(&f);
 }
 

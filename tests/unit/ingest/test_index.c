@@ -165,6 +165,12 @@ static void built_at_once(void **state) {
     assert_int_equal(poa_id_index_build(&ix, orders, N, N), 1);
     assert_true(ix.count == 0 && ix.cap == 0);
     assert_int_equal(poa_id_index_get(&ix, orders, again), UINT32_MAX);
+    /* A repeat within one step of the build: order 20 is order 10 again. */
+    orders[N - 1].w[0] = (uint32_t)(20210000000000001ULL + (N - 1) * 2);
+    orders[N - 1].w[1] = (uint32_t)((20210000000000001ULL + (N - 1) * 2) >> 32);
+    orders[20] = orders[10];
+    assert_int_equal(poa_id_index_build(&ix, orders, N, N), 1);
+    assert_true(ix.count == 0 && ix.cap == 0);
     /* Nothing to index: an empty index with room. */
     assert_int_equal(poa_id_index_build(&ix, orders, 0, 100), 0);
     assert_true(ix.count == 0 && ix.cap >= 100);
