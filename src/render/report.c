@@ -809,12 +809,13 @@ static void section_summary(report *r) {
                     "</tr></thead>\n<tbody>\n");
     for (size_t i = 0; i < r->m->count; i++) {
         const poa_metric *mt = &r->m->items[i];
-        char rate[32] = "—", target[32], win[40];
+        char rate[32] = "—", target[32], from[11], to[11];
         if (mt->status != POA_NO_DATA) {
             pct(mt->rate, rate, sizeof rate);
         }
         pct(mt->def->target, target, sizeof target);
-        window_text(mt, win, sizeof win);
+        poa_day_format(mt->from, from);
+        poa_day_format(mt->to, to);
         const char *st = mt->status == POA_PASS   ? "pass"
                          : mt->status == POA_FAIL ? "<strong>FAIL</strong>"
                                                   : "no data";
@@ -822,10 +823,13 @@ static void section_summary(report *r) {
                        mt->status == POA_FAIL ? " class=\"fail\"" : "");
         esc(r, poa_ltext_get(&mt->def->name, "en"));
         poa_buf_printf(b,
-                       "</th><td>%s</td><td>%d days</td><td>%s</td><td>%lld/%lld</td>"
+                       /* a line may break between the dates, not inside one */
+                       "</th><td>%s</td><td>%d days</td><td><span class=\"nowrap\">%s to"
+                       "</span> <span class=\"nowrap\">%s</span></td>"
+                       "<td class=\"nowrap\">%lld/%lld</td>"
                        "<td>%s</td><td>%s %s</td><td>%s%s</td></tr>\n",
-                       mt->channel, mt->window_days, win, mt->numerator, mt->denominator,
-                       rate, target_sign(mt->def), target, st,
+                       mt->channel, mt->window_days, from, to, mt->numerator,
+                       mt->denominator, rate, target_sign(mt->def), target, st,
                        mt->immature ? " (immature)" : "");
     }
     poa_buf_puts(b, "</tbody>\n</table>\n</section>\n");
@@ -1126,7 +1130,7 @@ static const char css[] =
     "table{border-collapse:collapse;margin:.3rem 0 .8rem;font-size:9pt;width:100%}"
     "caption{text-align:left;font-weight:bold;padding:.2rem 0}"
     "th,td{border-bottom:.5pt solid #d0d4da;padding:.15rem .4rem;text-align:left}"
-    "td{font-variant-numeric:tabular-nums}"
+    "td{font-variant-numeric:tabular-nums}.nowrap{white-space:nowrap}"
     "thead th{border-bottom:1pt solid #333}"
     "tr.fail th,tr.fail td{background:#f3f3f3}"
     "details{margin:.2rem 0 .4rem;font-size:9pt}summary{color:#124d94;cursor:pointer}"

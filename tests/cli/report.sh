@@ -34,6 +34,10 @@ for day, key in (("Monday", "late_mon"), ("Thursday", "late_thu"), ("Friday", "l
                  ("Sunday", "late_sun")):
     print('<th scope="row">%s</th><td>%d</td>' % (day, f[key]))
 print('id="finding-%s"' % d["findings"][0]["cause"])
+# The metrics table's row for it: a line may break between the two dates,
+# never inside one, and never inside n/d.
+print('<td><span class="nowrap">%s to</span> <span class="nowrap">%s</span></td>'
+      '<td class="nowrap">%d/%d</td>' % (m["from"], m["to"], m["numerator"], m["denominator"]))
 # ODR passes over all channels but misses for seller-fulfilled orders: the
 # summary names the channel that missed.
 o = [x for x in d["metrics"] if x["id"] == "odr" and x["channel"] == "mfn"][0]
