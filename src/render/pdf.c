@@ -12,6 +12,8 @@
 
 #include <cmark.h>
 #include <hpdf.h>
+#include <qpdf/qpdf-c.h>
+#include <zlib.h>
 
 #include "poagen/render.h"
 #include "render/fontset.h"
@@ -1102,6 +1104,100 @@ static void set_info(doc *d) {
     }
 }
 
+/* ---- text that copies out ---- */
+
+/* The ToUnicode map every font of ours needs: its codes are UTF-16 code
+ * units (libharu's UTF-8 encoder with Identity-H), so each maps to itself.
+ * As the CMap rules want it: ranges within one high byte, at most 100 a
+ * block, the surrogates left out. libharu writes instead a CID map
+ * ("begincidrange"), which a reader copying text may not understand. */
+static void identity_to_unicode(poa_buf *b) {
+    poa_buf_puts(b,
+                 "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+                 "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> "
+                 "def\n/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+                 "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+    unsigned rows[256], n = 0;
+    for (unsigned hi = 0; hi < 256; hi++) {
+        if (hi < 0xD8 || hi > 0xDF) {
+            rows[n++] = hi;
+        }
+    }
+    for (unsigned k = 0; k < n; k += 100) {
+        unsigned m = n - k < 100 ? n - k : 100;
+        poa_buf_printf(b, "%u beginbfrange\n", m);
+        for (unsigned j = k; j < k + m; j++) {
+            poa_buf_printf(b, "<%02X00> <%02XFF> <%02X00>\n", rows[j], rows[j], rows[j]);
+        }
+        poa_buf_puts(b, "endbfrange\n");
+    }
+    poa_buf_puts(b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+}
+
+/* Give every font of the PDF in out[from..] the identity ToUnicode map,
+ * through qpdf (which rewrites the file around the new stream). The other
+ * streams are kept as they are, compressed as libharu wrote them; the map
+ * is compressed here. Deterministic: the file's /ID is worked out from its
+ * content. */
+static poa_status fix_to_unicode(poa_buf *out, size_t from, poa_error *err) {
+    poa_buf text = POA_BUF_INIT;
+    identity_to_unicode(&text);
+    unsigned char packed[4096];
+    uLongf packed_len = sizeof packed;
+    if (text.failed || compress2(packed, &packed_len, (const Bytef *)text.data,
+                                 (uLong)text.len, Z_BEST_COMPRESSION) != Z_OK) {
+        poa_buf_free(&text);
+        return poa_error_set(err, POA_ERR_NOMEM, NULL, 0, 0,
+                             "cannot pack the PDF's maps");
+    }
+    poa_buf_free(&text);
+    qpdf_data q = qpdf_init();
+    qpdf_silence_errors(q);
+    qpdf_set_suppress_warnings(q, QPDF_TRUE);
+    poa_status st = POA_OK;
+    if (qpdf_read_memory(q, "poa.pdf", (const char *)out->data + from,
+                         (unsigned long long)(out->len - from), NULL) &
+        QPDF_ERRORS) {
+        st = poa_error_set(err, POA_ERR_IO, NULL, 0, 0, "cannot reread the PDF");
+    }
+    const int pages = st == POA_OK ? qpdf_get_num_pages(q) : 0;
+    for (int p = 0; p < pages; p++) {
+        qpdf_oh page = qpdf_get_page_n(q, (size_t)p);
+        qpdf_oh fonts =
+            qpdf_oh_get_key(q, qpdf_oh_get_key(q, page, "/Resources"), "/Font");
+        if (!qpdf_oh_is_dictionary(q, fonts)) {
+            continue;
+        }
+        qpdf_oh_begin_dict_key_iter(q, fonts);
+        while (qpdf_oh_dict_more_keys(q)) {
+            qpdf_oh font = qpdf_oh_get_key(q, fonts, qpdf_oh_dict_next_key(q));
+            qpdf_oh map = qpdf_oh_get_key(q, font, "/ToUnicode");
+            if (qpdf_oh_is_stream(q, map)) {
+                qpdf_oh_replace_stream_data(q, map, packed, packed_len,
+                                            qpdf_oh_new_name(q, "/FlateDecode"),
+                                            qpdf_oh_new_null(q));
+            }
+        }
+    }
+    if (st == POA_OK) {
+        qpdf_init_write_memory(q);
+        qpdf_set_stream_data_mode(q, qpdf_s_preserve);
+        qpdf_set_deterministic_ID(q, QPDF_TRUE);
+        if (qpdf_write(q) & QPDF_ERRORS) {
+            st = poa_error_set(err, POA_ERR_IO, NULL, 0, 0, "cannot rewrite the PDF");
+        }
+    }
+    if (st == POA_OK) {
+        out->len = from;
+        poa_buf_append(out, (const char *)qpdf_get_buffer(q), qpdf_get_buffer_length(q));
+        if (out->failed) {
+            st = poa_error_set(err, POA_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        }
+    }
+    qpdf_cleanup(&q);
+    return st;
+}
+
 static poa_status draw_document(doc *d, poa_buf *out, poa_error *err) {
     d->pdf = HPDF_New(on_hpdf_error, d);
     if (!d->pdf) {
@@ -1163,7 +1259,7 @@ static poa_status draw_document(doc *d, poa_buf *out, poa_error *err) {
                              "PDF stream came back short (%zu of %u bytes)",
                              out->len - before, (unsigned)size);
     }
-    return POA_OK;
+    return fix_to_unicode(out, before, err);
 }
 
 /* ---- public ---- */

@@ -196,6 +196,38 @@ static int qpdf_ok(const char *path) {
     return system(cmd) == 0;
 }
 
+/* What a reader copying text goes by: each font's ToUnicode map, here
+ * the identity over UTF-16 code units in the ranges the CMap rules allow
+ * (libharu writes a CID map there instead), and poppler reading the file
+ * without a complaint. */
+static void check_to_unicode(const char *path) {
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd,
+             "qpdf --qdf --object-streams=disable '%s' - | grep -a -c 'beginbfrange'",
+             path);
+    char *blocks = run_text(cmd);
+    assert_true(atoi(blocks) >= 3); /* three blocks a font */
+    free(blocks);
+    snprintf(cmd, sizeof cmd,
+             "qpdf --qdf --object-streams=disable '%s' - | grep -a -c "
+             "-e 'cidrange' -e '<0000> <FFFF> <0000>' -e '<D800>' || true",
+             path);
+    char *bad = run_text(cmd);
+    assert_int_equal(atoi(bad), 0);
+    free(bad);
+    snprintf(cmd, sizeof cmd,
+             "qpdf --qdf --object-streams=disable '%s' - | grep -a -c "
+             "-e '^<0000> <00FF> <0000>$' -e '^<4E00> <4EFF> <4E00>$'",
+             path);
+    char *rows = run_text(cmd);
+    assert_true(atoi(rows) >= 2);
+    free(rows);
+    snprintf(cmd, sizeof cmd, "pdftotext -enc UTF-8 '%s' - 2>&1 >/dev/null", path);
+    char *complaints = run_text(cmd);
+    assert_string_equal(complaints, "");
+    free(complaints);
+}
+
 static void check_sample(const sample *s) {
     poa_doc_options o = options(s->lang);
     poa_buf a = POA_BUF_INIT, b = POA_BUF_INIT;
@@ -211,6 +243,7 @@ static void check_sample(const sample *s) {
     char path[512];
     write_temp(&a, path, sizeof path);
     assert_true(qpdf_ok(path));
+    check_to_unicode(path);
     for (int layout = 0; layout <= 1; layout++) {
         char *text = pdf_text(path, layout);
         normalise(text, s->no_spaces);
