@@ -21,6 +21,9 @@
 
 struct poa_pdf_context {
     poa_fontset fonts;
+    /* Every font's ToUnicode map, packed once a run (see fix_to_unicode). */
+    unsigned char to_unicode[4096];
+    size_t to_unicode_len;
 };
 
 /* ---- typography (points) ---- */
@@ -1134,23 +1137,29 @@ static void identity_to_unicode(poa_buf *b) {
     poa_buf_puts(b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
 }
 
-/* Give every font of the PDF in out[from..] the identity ToUnicode map,
- * through qpdf (which rewrites the file around the new stream). The other
- * streams are kept as they are, compressed as libharu wrote them; the map
- * is compressed here. Deterministic: the file's /ID is worked out from its
- * content. */
-static poa_status fix_to_unicode(poa_buf *out, size_t from, poa_error *err) {
+/* The identity ToUnicode map, Flate-packed into ctx once a run. */
+static poa_status pack_to_unicode(poa_pdf_context *ctx, poa_error *err) {
     poa_buf text = POA_BUF_INIT;
     identity_to_unicode(&text);
-    unsigned char packed[4096];
-    uLongf packed_len = sizeof packed;
-    if (text.failed || compress2(packed, &packed_len, (const Bytef *)text.data,
-                                 (uLong)text.len, Z_BEST_COMPRESSION) != Z_OK) {
-        poa_buf_free(&text);
+    uLongf packed_len = sizeof ctx->to_unicode;
+    int ok =
+        !text.failed && compress2(ctx->to_unicode, &packed_len, (const Bytef *)text.data,
+                                  (uLong)text.len, Z_BEST_COMPRESSION) == Z_OK;
+    poa_buf_free(&text);
+    if (!ok) {
         return poa_error_set(err, POA_ERR_NOMEM, NULL, 0, 0,
                              "cannot pack the PDF's maps");
     }
-    poa_buf_free(&text);
+    ctx->to_unicode_len = packed_len;
+    return POA_OK;
+}
+
+/* Give every font of the PDF in out[from..] the identity ToUnicode map,
+ * through qpdf (which rewrites the file around the new stream). The other
+ * streams are kept as they are, compressed as libharu wrote them.
+ * Deterministic: the file's /ID is worked out from its content. */
+static poa_status fix_to_unicode(const poa_pdf_context *ctx, poa_buf *out, size_t from,
+                                 poa_error *err) {
     qpdf_data q = qpdf_init();
     qpdf_silence_errors(q);
     qpdf_set_suppress_warnings(q, QPDF_TRUE);
@@ -1173,7 +1182,7 @@ static poa_status fix_to_unicode(poa_buf *out, size_t from, poa_error *err) {
             qpdf_oh font = qpdf_oh_get_key(q, fonts, qpdf_oh_dict_next_key(q));
             qpdf_oh map = qpdf_oh_get_key(q, font, "/ToUnicode");
             if (qpdf_oh_is_stream(q, map)) {
-                qpdf_oh_replace_stream_data(q, map, packed, packed_len,
+                qpdf_oh_replace_stream_data(q, map, ctx->to_unicode, ctx->to_unicode_len,
                                             qpdf_oh_new_name(q, "/FlateDecode"),
                                             qpdf_oh_new_null(q));
             }
@@ -1259,7 +1268,7 @@ static poa_status draw_document(doc *d, poa_buf *out, poa_error *err) {
                              "PDF stream came back short (%zu of %u bytes)",
                              out->len - before, (unsigned)size);
     }
-    return fix_to_unicode(out, before, err);
+    return fix_to_unicode(d->ctx, out, before, err);
 }
 
 /* ---- public ---- */
@@ -1273,6 +1282,11 @@ poa_status poa_pdf_context_new(poa_pdf_context **out, const char *font_dir,
     }
     poa_status st = poa_fontset__load(&ctx->fonts, font_dir, err);
     if (st != POA_OK) {
+        free(ctx);
+        return st;
+    }
+    if ((st = pack_to_unicode(ctx, err)) != POA_OK) {
+        poa_fontset__free(&ctx->fonts);
         free(ctx);
         return st;
     }

@@ -408,6 +408,22 @@ static void test_rdr_not_shown(void **state) {
     unload(&f);
 }
 
+/* A claims file: a granted "Item not received" claim of `date` on each of
+ * the orders first..last (ids as orders() writes them), after the header
+ * when n is 0; returns the length so far, for further lines. */
+static size_t not_received_claims(char *buf, size_t cap, size_t n, int first, int last,
+                                  const char *date) {
+    if (n == 0) {
+        n = (size_t)snprintf(buf, cap, "order-id\tclaim-date\tstatus\treason\n");
+    }
+    for (int i = first; i <= last; i++) {
+        n += (size_t)snprintf(buf + n, cap - n,
+                              "202-%07d-%07d\t%s\tgranted\tItem not received\n", i, i,
+                              date);
+    }
+    return n;
+}
+
 /* ODR from A-to-z claims alone: 5 of the 100 orders bought 11-10 have a
  * granted claim "Item not received" (ODR 5 %); the claim text is classified
  * like feedback, so the not-received cause is claimed with 5 orders. */
@@ -417,13 +433,7 @@ static void test_odr_claims_not_received(void **state) {
     add(&b, H);
     on_time(&b, "Royal Mail", "AB123456789GB");
     static char claims[2048];
-    size_t n =
-        (size_t)snprintf(claims, sizeof claims, "order-id\tclaim-date\tstatus\treason\n");
-    for (int i = 1; i <= 5; i++) {
-        n += (size_t)snprintf(claims + n, sizeof claims - n,
-                              "202-%07d-%07d\t2026-11-20\tgranted\tItem not received\n",
-                              i, i);
-    }
+    not_received_claims(claims, sizeof claims, 0, 1, 5, "2026-11-20");
     extra_claims = claims;
     fixture f;
     load(&f, b.text, NULL, NULL);
@@ -460,15 +470,8 @@ static void test_odr_orders_heard_once(void **state) {
     }
     n += (size_t)snprintf(fb + n, sizeof fb - n,
                           "10/10/26\t1\tBad.\t\t202-0000092-0000092\t\n");
-    n = (size_t)snprintf(claims, sizeof claims, "order-id\tclaim-date\tstatus\treason\n");
-    for (int i = 31; i <= 91; i++) {
-        n += (size_t)snprintf(claims + n, sizeof claims - n,
-                              "202-%07d-%07d\t2026-10-20\tgranted\tItem not received\n",
-                              i, i);
-    }
-    n +=
-        (size_t)snprintf(claims + n, sizeof claims - n,
-                         "202-0000091-0000091\t2026-10-21\tgranted\tItem not received\n");
+    n = not_received_claims(claims, sizeof claims, 0, 31, 91, "2026-10-20");
+    not_received_claims(claims, sizeof claims, n, 91, 91, "2026-10-21");
     extra_claims = claims;
     fixture f;
     load(&f, b.text, fb, NULL);
